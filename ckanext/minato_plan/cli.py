@@ -1,0 +1,34 @@
+"""``ckan minato-plan …`` commands (registered by ``toolkit.blanket.cli``)."""
+from __future__ import annotations
+
+import time
+
+import click
+
+__all__ = ["minato_plan"]
+
+
+@click.group(name="minato-plan", short_help="港区情報化推進計画 / Minato City plan tools")
+def minato_plan():
+    """港区情報化推進計画のデータを扱うコマンド / Commands for the Minato City plan."""
+
+
+@minato_plan.command()
+@click.option("--dry-run", is_flag=True,
+              help="変更内容を表示するだけで書き込まない / Show what would change, write nothing.")
+@click.option("--sample-progress", is_flag=True,
+              help="架空のサンプル進捗（サンプルデータと表示）も読み込む / Also load fictional "
+                   "sample progress, labelled as sample data.")
+def load(dry_run: bool, sample_progress: bool):
+    """計画（組織・指針グループ・計画・39の取組）を登録・更新する / Create or update the
+    organization, guideline groups, plan dataset and the 39 initiatives."""
+    from . import loader
+
+    started = time.monotonic()
+    try:
+        report = loader.load(dry_run=dry_run, sample_progress=sample_progress, echo=click.echo)
+    except loader.PlanValidationError as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Initiatives / 取組: {report.summary('initiative')}")
+    click.echo(f"All records / 全レコード: {report.summary()} "
+               f"({time.monotonic() - started:.1f} s)")

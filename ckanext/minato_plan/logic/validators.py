@@ -1,0 +1,180 @@
+"""CKAN validators for the plan's scheming schemas.
+
+Each wraps a rule of :mod:`ckanext.minato_plan.rules`, so messages are bilingual (ja / en)
+whatever the request's locale. Registered by ``toolkit.blanket.validators``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from ckan.lib.navl.dictization_functions import unflatten
+from ckan.plugins import toolkit as tk
+from ckanext.scheming.validation import scheming_validator
+
+from .. import rules
+
+__all__ = [
+    "minato_fiscal_year", "minato_status", "minato_rating", "minato_initiative_no",
+    "minato_guideline_no", "minato_measure_code", "minato_new_or_continued", "minato_plan_page",
+    "minato_required", "minato_optional", "minato_int_output", "minato_number",
+    "minato_translated", "minato_translated_output", "minato_initiative_checks",
+]
+
+LANGUAGES = ("ja", "en")
+missing = tk.missing
+Invalid = tk.Invalid
+StopOnError = tk.StopOnError
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _wrap(rule: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A validator that lets empty values through (``minato_required`` decides on those)."""
+
+    def validator(value: Any) -> Any:
+        if _is_empty(value):
+            return value
+        try:
+            return rule(value)
+        except rules.FieldError as err:
+            raise Invalid(str(err))
+
+    validator.__name__ = f"minato_{rule.__name__}"
+    return validator
+
+
+minato_fiscal_year = _wrap(rules.fiscal_year)
+minato_status = _wrap(rules.status)
+minato_rating = _wrap(rules.rating)
+minato_initiative_no = _wrap(rules.initiative_no)
+minato_guideline_no = _wrap(rules.guideline_no)
+minato_measure_code = _wrap(rules.measure_code)
+minato_new_or_continued = _wrap(rules.new_or_continued)
+minato_plan_page = _wrap(rules.plan_page)
+
+
+def minato_required(key, data, errors, context):
+    """``not_empty`` with a bilingual message."""
+    if _is_empty(data.get(key)):
+        errors[key].append("必須項目です。 / This field is required.")
+        raise StopOnError
+
+
+def minato_optional(key, data, errors, context):
+    """``ignore_missing`` that also stores an empty string as empty (not as the text "None")."""
+    value = data.get(key)
+    if value is missing or value is None:
+        data.pop(key, None)
+        raise StopOnError
+    if isinstance(value, str) and not value.strip():
+        data[key] = ""
+        raise StopOnError
+
+
+def minato_int_output(value: Any) -> Any:
+    """Show stored integers (extras are strings) as JSON numbers; empty as null."""
+    if value is None or value == "" or value is missing:
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def minato_number(value: Any) -> Any:
+    """A decimal number (indicator values), stored as given; full-width digits accepted."""
+    if _is_empty(value):
+        return ""
+    text = str(value).strip().translate(str.maketrans("０１２３４５６７８９．－，", "0123456789.-,"))
+    text = text.replace(",", "")
+    try:
+        float(text)
+    except ValueError:
+        raise Invalid(f"数値で入力してください（入力値: {value!r}）。 / "
+                      f"Enter a number (got {value!r}).")
+    return text
+
+
+@scheming_validator
+def minato_translated(field: dict[str, Any], schema: dict[str, Any]):
+    """A ``{"ja": …, "en": …}`` field, given as a dict, a JSON string or as the form inputs
+    ``<field>-ja`` / ``<field>-en``; stored as JSON. The Japanese value is kept equal to the
+    plain field named by ``sync_field`` (``title`` or ``notes``), which stays Japanese."""
+    sync = field.get("sync_field")
+    required = field.get("required_languages", ["ja"])
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        result: dict[str, str] = {}
+        if isinstance(value, str) and value.strip():
+            try:
+                value = json.loads(value)
+            except ValueError:
+                errors[key].append("ja と en をキーとするJSONオブジェクトで入力してください。 / "
+                                   "Expected a JSON object with the keys ja and en.")
+                raise StopOnError
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(LANGUAGES))
+            if unknown:
+                errors[key].append(f"対応していない言語です: {', '.join(unknown)}。 / "
+                                   f"Unsupported language(s): {', '.join(unknown)}.")
+            result = {lang: str(value[lang]).strip() for lang in LANGUAGES
+                      if value.get(lang) not in (None, "")}
+        # Form inputs <field>-ja / <field>-en arrive among the unknown keys.
+        extras = data.get(key[:-1] + ("__extras",), {})
+        for lang in LANGUAGES:
+            form_value = extras.pop(f"{key[-1]}-{lang}", None)
+            if form_value is not None and str(form_value).strip():
+                result[lang] = str(form_value).strip()
+        if sync and not result.get("ja"):
+            plain = data.get(key[:-1] + (sync,))
+            if not _is_empty(plain):
+                result["ja"] = str(plain).strip()
+        for lang in required:
+            if not result.get(lang):
+                name = {"ja": "日本語", "en": "英語"}[lang]
+                errors[key].append(f"{name}の値は必須です。 / The {'Japanese' if lang == 'ja' else 'English'} "
+                                   f"value is required.")
+        if errors[key]:
+            raise StopOnError
+        if sync and result.get("ja"):
+            data[key[:-1] + (sync,)] = result["ja"]
+        data[key] = json.dumps(result, ensure_ascii=False) if result else ""
+
+    return validator
+
+
+def minato_translated_output(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value
+    if _is_empty(value):
+        return {}
+    try:
+        loaded = json.loads(value)
+    except (TypeError, ValueError):
+        return {"ja": value}
+    return loaded if isinstance(loaded, dict) else {"ja": value}
+
+
+def minato_initiative_checks(key, data, errors, context):
+    """Checks across fields of an initiative (schema ``after_validators``): the measure belongs
+    to the guideline, and one progress entry per fiscal year."""
+    measure = data.get(("measure_code",))
+    guideline = data.get(("guideline_no",))
+    if not errors.get(("measure_code",)) and not errors.get(("guideline_no",)) \
+            and not _is_empty(measure) and not _is_empty(guideline):
+        try:
+            rules.measure_in_guideline(measure, guideline)
+        except rules.FieldError as err:
+            errors.setdefault(("measure_code",), []).append(str(err))
+    progress = unflatten(data).get("progress") or []
+    if isinstance(progress, list):
+        years = [entry.get("fiscal_year") if isinstance(entry, dict) else None
+                 for entry in progress]
+        for index, err in rules.duplicate_fiscal_years(years):
+            errors.setdefault(("progress", index, "fiscal_year"), []).append(str(err))

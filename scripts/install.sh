@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what the portal and its tests need, idempotently:
+#   - Debian packages: postgresql-15, redis-server, a JDK 17 and Maven (for Solr), and
+#     chromium (browser tests), when missing (needs root and apt);
+#   - the Python virtualenv .venv/ (Python 3.11) with CKAN 2.12.0 and its pinned requirements,
+#     ckanext-scheming 3.1.0, ckanext-dcat 2.4.4, the test tools, and this extension (editable).
+# A second run with nothing to do takes a few seconds.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+VENV=$ROOT/.venv
+say() { echo "install.sh: $*"; }
+die() { echo "install.sh: ERROR: $*" >&2; exit 1; }
+
+DEB_PACKAGES=(postgresql-15 redis-server openjdk-17-jdk-headless maven chromium)
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  [[ $(id -u) == 0 ]] || die "missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})"
+  say "installing Debian packages: ${missing[*]}"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian may start a system Redis/PostgreSQL; ours run on their own ports, so no conflict.
+
+PY=${PYTHON311:-$(command -v python3.11 || true)}
+[[ -n $PY ]] || die "python3.11 not found"
+if [[ ! -x $VENV/bin/python ]]; then
+  say "creating $VENV"
+  "$PY" -m venv "$VENV"
+fi
+stamp=$VENV/.installed
+want=$(cat "$ROOT/requirements.txt" "$ROOT/dev-requirements.txt" "$ROOT/pyproject.toml" "$ROOT/setup.py" | sha256sum | cut -c1-16)
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  say "installing Python requirements"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/dev-requirements.txt"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT"
+  echo "$want" > "$stamp"
+else
+  say "Python requirements up to date"
+fi

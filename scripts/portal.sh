@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The portal at http://127.0.0.1:5000 with the whole plan loaded.
+#
+#   scripts/portal.sh up      install (idempotent), start PostgreSQL/Redis/Solr, write
+#                             .local/ckan.ini once, migrate the database, load the plan,
+#                             start CKAN in the background and wait until it answers
+#   scripts/portal.sh down    stop CKAN and the services (data is kept)
+#   scripts/portal.sh status  what runs, where, and its memory
+#   scripts/portal.sh reset   down, then delete all portal data (database, index, Redis)
+#
+# Environment: SAMPLE_PROGRESS=1 also loads the fictional sample progress (labelled as such);
+# CKAN_PORT (default 5000).
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+STATE=$ROOT/.local/ckan
+INI=$ROOT/.local/ckan.ini
+PIDFILE=$STATE/ckan.pid
+LOG=$STATE/ckan.log
+CKAN_PORT=${CKAN_PORT:-5000}
+CKAN=$ROOT/.venv/bin/ckan
+
+say() { echo "portal.sh: $*"; }
+die() { echo "portal.sh: ERROR: $*" >&2; exit 1; }
+
+ckan_running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+write_config() {
+  [[ -f $INI ]] && return
+  mkdir -p "$STATE/storage"
+  local secret; secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40)
+  sed -e "s|@SECRET_KEY@|$secret|g" -e "s|@ROOT@|$ROOT|g" "$ROOT/config/ckan.ini.in" > "$INI"
+  chmod 600 "$INI"
+  say "wrote $INI"
+}
+
+cmd_up() {
+  local t0=$SECONDS
+  bash "$SCRIPT_DIR/install.sh"
+  bash "$SCRIPT_DIR/services.sh" start
+  write_config
+  say "migrating the database"
+  "$CKAN" -c "$INI" db init >"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "ckan db init failed"; }
+  "$CKAN" -c "$INI" db upgrade -p activity >>"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "activity migration failed"; }
+  say "loading the plan"
+  local opts=()
+  [[ ${SAMPLE_PROGRESS:-0} == 1 ]] && opts+=(--sample-progress)
+  "$CKAN" -c "$INI" minato-plan load "${opts[@]}" 2>"$STATE/load.log" | tail -n 2
+  if ckan_running; then
+    say "CKAN already running (pid $(cat "$PIDFILE"))"
+  else
+    if (exec 3<>"/dev/tcp/127.0.0.1/$CKAN_PORT") 2>/dev/null; then
+      die "port $CKAN_PORT is taken by another process; set CKAN_PORT to a free port"
+    fi
+    nohup "$CKAN" -c "$INI" run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader \
+      >"$LOG" 2>&1 &
+    echo $! > "$PIDFILE"
+  fi
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show" >/dev/null 2>&1; then
+      say "portal up at http://127.0.0.1:$CKAN_PORT (in $((SECONDS - t0)) s)"
+      return
+    fi
+    ckan_running || { tail -n 40 "$LOG" >&2; die "CKAN exited (log: $LOG)"; }
+    sleep 0.5
+  done
+  tail -n 40 "$LOG" >&2; die "CKAN did not answer within 60 s (log: $LOG)"
+}
+
+cmd_down() {
+  if ckan_running; then
+    kill "$(cat "$PIDFILE")"
+    for _ in $(seq 1 50); do ckan_running || break; sleep 0.2; done
+    ckan_running && kill -9 "$(cat "$PIDFILE")"
+    say "CKAN stopped"
+  else
+    say "CKAN not running"
+  fi
+  rm -f "$PIDFILE"
+  bash "$SCRIPT_DIR/services.sh" stop
+}
+
+cmd_status() {
+  local rc=0
+  if ckan_running; then
+    local pid; pid=$(cat "$PIDFILE")
+    say "CKAN running at http://127.0.0.1:$CKAN_PORT (pid $pid, RSS $(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' /proc/"$pid"/status) MB)"
+  else
+    say "CKAN not running"; rc=3
+  fi
+  bash "$SCRIPT_DIR/services.sh" status || rc=3
+  return $rc
+}
+
+cmd_reset() {
+  cmd_down
+  bash "$SCRIPT_DIR/postgres.sh" reset
+  bash "$SCRIPT_DIR/redis.sh" reset
+  bash "$SCRIPT_DIR/solr.sh" reset
+  rm -rf "$STATE" "$INI"
+  say "portal data deleted; 'scripts/portal.sh up' starts afresh"
+}
+
+case ${1:-status} in
+  up|down|status|reset) "cmd_${1:-status}" ;;
+  *) echo "usage: $0 {up|down|status|reset}" >&2; exit 2 ;;
+esac
