@@ -64,14 +64,11 @@ def minato_required(key, data, errors, context):
 
 
 def minato_optional(key, data, errors, context):
-    """``ignore_missing`` that also stores an empty string as empty (not as the text "None")."""
+    """An optional value whose absence is stored as empty, so that the field is always shown
+    (as null, with ``minato_int_output``) rather than silently missing from the API."""
     value = data.get(key)
-    if value is missing or value is None:
-        data.pop(key, None)
-        raise StopOnError
-    if isinstance(value, str) and not value.strip():
+    if value is missing or value is None or (isinstance(value, str) and not value.strip()):
         data[key] = ""
-        raise StopOnError
 
 
 def minato_int_output(value: Any) -> Any:

@@ -1,0 +1,17 @@
+# The two commands of the README, and their companions. Everything runs on 127.0.0.1.
+.PHONY: up down status reset test install services
+
+up:        ## install, start services, load the plan, serve CKAN at http://127.0.0.1:5000
+	bash scripts/portal.sh up
+test:      ## run the whole test suite against real PostgreSQL, Solr and Redis
+	bash scripts/test.sh
+down:      ## stop CKAN and the services (data kept)
+	bash scripts/portal.sh down
+status:    ## what runs, where, and its memory
+	bash scripts/portal.sh status
+reset:     ## stop everything and delete all portal data
+	bash scripts/portal.sh reset
+install:   ## only install packages and the Python environment
+	bash scripts/install.sh
+services:  ## only start PostgreSQL, Redis and Solr
+	bash scripts/services.sh start

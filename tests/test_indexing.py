@@ -1,0 +1,44 @@
+"""What Solr receives for an initiative (pure: no CKAN)."""
+import json
+
+from ckanext.minato_plan.indexing import index_fields
+
+
+def _initiative(**extra):
+    d = {"type": "initiative", "name": "minato-plan-initiative-32", "title": "テレワークの推進",
+         "title_translated": json.dumps({"ja": "テレワークの推進", "en": "Promotion of telework"}),
+         "extras_title_translated": "{...}"}
+    d.update(extra)
+    return d
+
+
+def test_translated_fields_become_text_not_json():
+    out = index_fields(_initiative())
+    assert "title_translated" not in out and "extras_title_translated" not in out
+    assert out["title_en"] == "Promotion of telework"
+    assert "Promotion of telework" in out["text"]
+
+
+def test_progress_becomes_filterable_fields_per_year_and_latest():
+    progress = [{"fiscal_year": 2021, "status": "in_progress", "rating": "A",
+                 "summary_ja": "説明会を開催", "summary_en": "Held briefings"},
+                {"fiscal_year": 2022, "status": "completed", "rating": "B", "sample": True}]
+    out = index_fields(_initiative(progress=json.dumps(progress), extras_progress="[…]"))
+    assert "progress" not in out and "extras_progress" not in out
+    assert out["status_2021"] == "in_progress" and out["rating_2022"] == "B"
+    assert (out["latest_fiscal_year"], out["latest_status"], out["latest_rating"]) == (
+        "2022", "completed", "B")
+    assert out["has_sample_progress"] == "true"
+    assert "説明会を開催" in out["text"] and "Held briefings" in out["text"]
+
+
+def test_indicator_names_are_searchable():
+    indicators = [{"name_ja": "テレワーク実施率", "name_en": "Telework rate", "unit": "%"}]
+    out = index_fields(_initiative(indicators=json.dumps(indicators)))
+    assert out["indicator_count"] == "1"
+    assert "テレワーク実施率" in out["text"]
+
+
+def test_other_dataset_types_untouched():
+    d = {"type": "dataset", "progress": "[]"}
+    assert index_fields(d) == d
