@@ -6,6 +6,7 @@
 #   scripts/postgres.sh stop    fast shutdown (no-op when not running)
 #   scripts/postgres.sh status  exit 0 if running, 3 if not
 #   scripts/postgres.sh reset   stop, then delete the cluster (all data!)
+#   scripts/postgres.sh createdb NAME   an extra database owned by ckan_default
 #
 # Roles and databases (local development only; passwords are not secrets):
 #   ckan_default / ckan_default   owner of ckan_dev (portal) and ckan_test (tests)
@@ -99,10 +100,21 @@ cmd_status() {
 
 cmd_reset() { cmd_stop; rm -rf "$STATE"; say "cluster deleted"; }
 
+# createdb NAME: an extra database owned by ckan_default (e.g. a parallel test worker's).
+cmd_createdb() {
+  [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name must match [a-z_][a-z0-9_]*, got '$1'"
+  running || die "not running; start it first"
+  ensure_db "$1" ckan_default
+}
+
 [[ $# -gt 0 ]] || set -- status
+if [[ $1 == createdb ]]; then
+  [[ $# == 2 ]] || { echo "usage: $0 createdb NAME" >&2; exit 2; }
+  cmd_createdb "$2"; exit
+fi
 for cmd in "$@"; do
   case $cmd in
     start|stop|status|reset) "cmd_$cmd" ;;
-    *) echo "usage: $0 {start|stop|status|reset}" >&2; exit 2 ;;
+    *) echo "usage: $0 {start|stop|status|reset|createdb NAME}" >&2; exit 2 ;;
   esac
 done
