@@ -12,7 +12,7 @@ setup(
     + ["ckanext.minato_plan.schemas"],
     package_dir={"ckanext.minato_plan.schemas": "schemas"},
     package_data={
-        "ckanext.minato_plan": ["data/*", "templates/**/*", "public/**/*", "i18n/**/*",
+        "ckanext.minato_plan": ["data/*", "templates/**/*", "public/**/*", "i18n/**/*", "assets/**/*",
                                 "*.yaml"],
         "ckanext.minato_plan.schemas": ["*.yaml"],
     },

@@ -13,7 +13,8 @@ VENV=$ROOT/.venv
 say() { echo "install.sh: $*"; }
 die() { echo "install.sh: ERROR: $*" >&2; exit 1; }
 
-DEB_PACKAGES=(postgresql-15 redis-server openjdk-17-jdk-headless maven chromium)
+DEB_PACKAGES=(postgresql-15 redis-server openjdk-17-jdk-headless maven chromium
+              fonts-ipafont-gothic)  # a Japanese font, so that browser screenshots show the text
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -41,4 +42,17 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" > "$stamp"
 else
   say "Python requirements up to date"
+fi
+
+# Translations: the .po files are the source, the .mo files are built here (never committed).
+babel_out=$("$VENV/bin/pybabel" compile -D ckanext-minato_plan -d "$ROOT/ckanext/minato_plan/i18n" 2>&1) \
+  || { echo "$babel_out" >&2; die "compiling the translations failed"; }
+
+# Browser-test tools from npm (axe-core, pinned in package-lock.json); no browser is downloaded.
+command -v npm >/dev/null || die "npm not found (install Node.js and npm)"
+lock_want=$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)
+if [[ ! -f $ROOT/node_modules/.installed || $(cat "$ROOT/node_modules/.installed") != "$lock_want" ]]; then
+  say "installing npm packages (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$lock_want" > "$ROOT/node_modules/.installed"
 fi

@@ -26,13 +26,19 @@ die() { echo "portal.sh: ERROR: $*" >&2; exit 1; }
 
 ckan_running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
+# .local/ckan.ini is written from config/ckan.ini.in on every `up`, so template changes (new
+# plugins, new options) always apply; the random secret is generated once and kept in
+# .local/ckan.secret. Local changes go into config/ckan.ini.in or CKAN_* environment variables.
 write_config() {
-  [[ -f $INI ]] && return
   mkdir -p "$STATE/storage"
-  local secret; secret=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40)
-  sed -e "s|@SECRET_KEY@|$secret|g" -e "s|@ROOT@|$ROOT|g" "$ROOT/config/ckan.ini.in" > "$INI"
-  chmod 600 "$INI"
-  say "wrote $INI"
+  local secret_file=$ROOT/.local/ckan.secret
+  if [[ ! -s $secret_file ]]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40 > "$secret_file")
+  fi
+  local secret; secret=$(cat "$secret_file")
+  (umask 077; sed -e "s|@SECRET_KEY@|$secret|g" -e "s|@ROOT@|$ROOT|g" \
+    "$ROOT/config/ckan.ini.in" > "$INI.tmp")
+  mv "$INI.tmp" "$INI"
 }
 
 cmd_up() {
@@ -43,10 +49,18 @@ cmd_up() {
   say "migrating the database"
   "$CKAN" -c "$INI" db init >"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "ckan db init failed"; }
   "$CKAN" -c "$INI" db upgrade -p activity >>"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "activity migration failed"; }
+  bash "$SCRIPT_DIR/datastore.sh" "$INI" >>"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "DataStore setup failed"; }
   say "loading the plan"
   local opts=()
   [[ ${SAMPLE_PROGRESS:-0} == 1 ]] && opts+=(--sample-progress)
-  "$CKAN" -c "$INI" minato-plan load "${opts[@]}" 2>"$STATE/load.log" | tail -n 2
+  if ! "$CKAN" -c "$INI" minato-plan load "${opts[@]}" >"$STATE/load.out" 2>"$STATE/load.log"; then
+    tail -n 20 "$STATE/load.out" "$STATE/load.log" >&2; die "loading the plan failed"
+  fi
+  tail -n 2 "$STATE/load.out"
+  # Reindex everything (40 datasets, seconds): documents indexed before a Solr schema change
+  # would otherwise keep the old analysis.
+  "$CKAN" -c "$INI" search-index rebuild >>"$STATE/load.log" 2>&1 \
+    || { tail -n 30 "$STATE/load.log" >&2; die "search index rebuild failed"; }
   if ckan_running; then
     say "CKAN already running (pid $(cat "$PIDFILE"))"
   else
@@ -98,7 +112,7 @@ cmd_reset() {
   bash "$SCRIPT_DIR/postgres.sh" reset
   bash "$SCRIPT_DIR/redis.sh" reset
   bash "$SCRIPT_DIR/solr.sh" reset
-  rm -rf "$STATE" "$INI"
+  rm -rf "$STATE" "$INI" "$ROOT/.local/ckan.secret"
   say "portal data deleted; 'scripts/portal.sh up' starts afresh"
 }
 

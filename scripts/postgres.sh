@@ -7,9 +7,11 @@
 #   scripts/postgres.sh status  exit 0 if running, 3 if not
 #   scripts/postgres.sh reset   stop, then delete the cluster (all data!)
 #   scripts/postgres.sh createdb NAME   an extra database owned by ckan_default
+#   scripts/postgres.sh sql NAME        run the SQL on standard input as the superuser in NAME
 #
 # Roles and databases (local development only; passwords are not secrets):
-#   ckan_default / ckan_default   owner of ckan_dev (portal) and ckan_test (tests)
+#   ckan_default / ckan_default   owner of ckan_dev (portal) and ckan_test (tests), and of the
+#                                 DataStore databases datastore_dev and datastore_test (writer)
 #   datastore_default             read-only DataStore user (see scripts/datastore.sh)
 set -euo pipefail
 
@@ -77,6 +79,8 @@ cmd_start() {
   ensure_role datastore_default datastore_default
   ensure_db ckan_dev ckan_default
   ensure_db ckan_test ckan_default
+  ensure_db datastore_dev ckan_default
+  ensure_db datastore_test ckan_default
 }
 
 cmd_stop() {
@@ -107,7 +111,19 @@ cmd_createdb() {
   ensure_db "$1" ckan_default
 }
 
+# sql NAME: the SQL on standard input, run by the superuser in database NAME (e.g. the output of
+# `ckan datastore set-permissions`, see scripts/datastore.sh).
+cmd_sql() {
+  [[ $1 =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name must match [a-z_][a-z0-9_]*, got '$1'"
+  running || die "not running; start it first"
+  psql_admin -d "$1"
+}
+
 [[ $# -gt 0 ]] || set -- status
+if [[ $1 == sql ]]; then
+  [[ $# == 2 ]] || { echo "usage: $0 sql NAME < file.sql" >&2; exit 2; }
+  cmd_sql "$2"; exit
+fi
 if [[ $1 == createdb ]]; then
   [[ $# == 2 ]] || { echo "usage: $0 createdb NAME" >&2; exit 2; }
   cmd_createdb "$2"; exit
@@ -115,6 +131,6 @@ fi
 for cmd in "$@"; do
   case $cmd in
     start|stop|status|reset) "cmd_$cmd" ;;
-    *) echo "usage: $0 {start|stop|status|reset|createdb NAME}" >&2; exit 2 ;;
+    *) echo "usage: $0 {start|stop|status|reset|createdb NAME|sql NAME}" >&2; exit 2 ;;
   esac
 done

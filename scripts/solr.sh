@@ -3,6 +3,8 @@
 #
 #   scripts/solr.sh fetch    resolve the jars once with Maven (tools/solr/pom.xml)
 #   scripts/solr.sh prepare  (re)write the solr home .local/solr/home/ (keeps index data)
+#   scripts/solr.sh reload   prepare, then reload core "ckan" in the running Solr (no restart)
+#   scripts/solr.sh configsets  write only the configsets "ja" and "stock" (for extra cores)
 #   scripts/solr.sh start    fetch+prepare, start in the background, wait for ping OK
 #   scripts/solr.sh stop     SIGTERM (30 s grace), SIGKILL as last resort
 #   scripts/solr.sh restart  stop + start
@@ -12,12 +14,15 @@
 #
 # Environment:
 #   SOLR_PORT           port on 127.0.0.1 (default 8983)
-#   SOLR_SCHEMA         schema.xml to install instead of CKAN's stock one
+#   SOLR_SCHEMA         schema of core "ckan": "ja" (default, tools/solr/schema-ja.xml: Kuromoji
+#                       + CJK bigrams), "stock" (CKAN's own schema.xml) or a schema.xml path
 #   PYTHON              python whose `ckan` provides the stock schema (default .venv/bin/python)
 #   SOLR_START_TIMEOUT  seconds to wait for ping OK (default 120)
 #   SOLR_JAVA_OPTS      extra JVM options, appended (e.g. -Xmx1g)
 #
 # CKAN setting: solr_url = http://127.0.0.1:${SOLR_PORT}/solr/ckan
+# Configsets .local/solr/home/configsets/{ja,stock}/conf let tools create extra cores with either
+# schema through CoreAdmin (CREATE ...&configSet=stock), e.g. bench/search_relevance.py.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -156,26 +161,67 @@ stock_schema() {
     || die "could not import ckan with $PYTHON (set PYTHON=... or SOLR_SCHEMA=...)"
 }
 
+# schema_file NAME: "ja" | "stock" | a path -> the schema.xml file
+schema_file() {
+  case $1 in
+    ja) echo "$TOOLS/schema-ja.xml" ;;
+    stock) stock_schema ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# write_conf DIR SCHEMA: tools/solr/conf/* plus SCHEMA as DIR/schema.xml
+write_conf() {
+  local dir=$1 schema=$2 f rel
+  [[ -f $schema ]] || die "schema file not found: $schema"
+  mkdir -p "$dir"
+  while IFS= read -r -d '' f; do             # everything under tools/solr/conf/
+    rel=${f#"$TOOLS/conf/"}
+    sync_file "$f" "$dir/$rel"
+  done < <(find "$TOOLS/conf" -type f -print0)
+  sync_file "$schema" "$dir/schema.xml"
+}
+
+cmd_configsets() {
+  local c
+  for c in ja stock; do
+    write_conf "$SOLR_HOME/configsets/$c/conf" "$(schema_file "$c")"
+  done
+}
+
 cmd_prepare() {
-  local schema=${SOLR_SCHEMA:-} f rel name
-  [[ -n $schema ]] || schema=$(stock_schema)
+  local schema name
+  schema=$(schema_file "${SOLR_SCHEMA:-ja}")
   [[ -f $schema ]] || die "schema file not found: $schema"
   CHANGED=0
   mkdir -p "$SOLR_HOME/$CORE/conf" "$LOG_DIR"
   sync_file "$TOOLS/solr.xml" "$SOLR_HOME/solr.xml"
-  while IFS= read -r -d '' f; do             # everything under tools/solr/conf/
-    rel=${f#"$TOOLS/conf/"}
-    sync_file "$f" "$SOLR_HOME/$CORE/conf/$rel"
-  done < <(find "$TOOLS/conf" -type f -print0)
-  sync_file "$schema" "$SOLR_HOME/$CORE/conf/schema.xml"
+  write_conf "$SOLR_HOME/$CORE/conf" "$schema"
   printf 'name=%s\n' "$CORE" > "$STATE/core.properties.new"
   sync_file "$STATE/core.properties.new" "$SOLR_HOME/$CORE/core.properties"
   rm -f "$STATE/core.properties.new"
   name=$(grep -o '<schema name="[^"]*"' "$SOLR_HOME/$CORE/conf/schema.xml" | head -n1 | cut -d'"' -f2)
   say "solr home ready: ${SOLR_HOME#"$ROOT"/} (core '$CORE', schema '${name:-?}' from $schema)"
-  if [[ $CHANGED == 1 ]] && our_pid >/dev/null; then
-    say "note: Solr is running; config changed, run 'scripts/solr.sh restart' to apply it"
+  local core_changed=$CHANGED
+  cmd_configsets
+  if [[ $core_changed == 1 && ${RELOADING:-0} != 1 ]] && our_pid >/dev/null; then
+    say "note: Solr is running; config changed, run 'scripts/solr.sh reload' to apply it"
   fi
+}
+
+# Reload core "ckan" with its (re)prepared conf while Solr keeps running. The index is kept;
+# documents indexed before a schema change keep their old analysis until they are reindexed
+# (ckan search-index rebuild).
+cmd_reload() {
+  local pid port body
+  RELOADING=1 cmd_prepare
+  pid=$(our_pid) || die "Solr is not running; 'scripts/solr.sh start' installs the conf"
+  port=$(pid_port "$pid")
+  body=$(curl -sS --max-time 120 "http://$SOLR_HOST:$port/solr/admin/cores?action=RELOAD&core=$CORE&wt=json") \
+    || die "CoreAdmin RELOAD of '$CORE' failed (no answer)"
+  grep -Eq '"status" *: *0' <<<"$body" || { echo "$body" >&2; die "CoreAdmin RELOAD of '$CORE' failed"; }
+  ping_ok "$port" || die "core '$CORE' does not answer ping after the reload"
+  say "reloaded core '$CORE' at $(core_url "$port")"
 }
 
 # --- start / stop ----------------------------------------------------------------------
@@ -300,7 +346,7 @@ cmd_reset() {
 }
 
 usage() {
-  sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 [[ $# -gt 0 ]] || { usage; exit 2; }
@@ -308,6 +354,8 @@ for cmd in "$@"; do
   case $cmd in
     fetch) cmd_fetch ;;
     prepare) cmd_prepare ;;
+    configsets) CHANGED=0; mkdir -p "$SOLR_HOME"; cmd_configsets ;;
+    reload) cmd_reload ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
     restart) cmd_stop; cmd_start ;;

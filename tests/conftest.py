@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PLUGINS = "activity scheming_datasets minato_plan"
+PLUGINS = "activity dcat scheming_datasets minato_plan"
 
 _loaded_signature: dict[str, object] = {}
 

@@ -42,3 +42,14 @@ def test_indicator_names_are_searchable():
 def test_other_dataset_types_untouched():
     d = {"type": "dataset", "progress": "[]"}
     assert index_fields(d) == d
+
+
+def test_repeating_fields_given_only_as_extras_are_indexed():
+    # What CKAN 2.12 with ckanext-scheming actually hands before_dataset_index.
+    progress = [{"fiscal_year": 2023, "status": "completed", "rating": "A"}]
+    indicators = [{"name_ja": "公開データ数", "name_en": "Open datasets"}]
+    out = index_fields(_initiative(extras_progress=json.dumps(progress),
+                                   extras_indicators=json.dumps(indicators)))
+    assert out["rating_2023"] == "A" and out["latest_status"] == "completed"
+    assert out["progress_count"] == "1" and out["indicator_count"] == "1"
+    assert "extras_progress" not in out and "Open datasets" in out["text"]

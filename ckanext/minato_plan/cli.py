@@ -32,3 +32,22 @@ def load(dry_run: bool, sample_progress: bool):
     click.echo(f"Initiatives / 取組: {report.summary('initiative')}")
     click.echo(f"All records / 全レコード: {report.summary()} "
                f"({time.monotonic() - started:.1f} s)")
+
+
+@minato_plan.command("datastore-refresh")
+def datastore_refresh():
+    """計画の表をDataStoreに読み込み直す / Rebuild the plan's tables in the DataStore."""
+    from . import datastore_sync
+
+    if not datastore_sync.enabled():
+        raise click.ClickException(
+            "DataStoreが無効です（datastoreプラグインと ckanext.minato_plan.datastore.sync）。 / "
+            "The DataStore is off (datastore plugin, ckanext.minato_plan.datastore.sync).")
+    started = time.monotonic()
+    counts = datastore_sync.refresh_all(echo=click.echo)
+    if not counts:
+        raise click.ClickException(
+            "計画データセットにDataStore用のリソースがありません。先に `ckan minato-plan load` を"
+            "実行してください。 / The plan dataset has no DataStore resources; run `ckan "
+            "minato-plan load` first.")
+    click.echo(f"DataStore: {len(counts)} tables refreshed ({time.monotonic() - started:.1f} s)")

@@ -48,7 +48,8 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             out["text"] = text
         return out
 
-    progress = _load(out.pop("progress", None)) or []
+    # CKAN 2.12 with ckanext-scheming hands repeating fields over as extras_<field> only.
+    progress = _load(out.pop("progress", None)) or _load(out.get("extras_progress")) or []
     out.pop("extras_progress", None)
     entries = [e for e in progress if isinstance(e, dict) and e.get("fiscal_year")]
     for entry in entries:
@@ -66,7 +67,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         out["has_sample_progress"] = str(any(e.get("sample") for e in entries)).lower()
     out["progress_count"] = str(len(entries))
 
-    indicators = _load(out.pop("indicators", None)) or []
+    indicators = _load(out.pop("indicators", None)) or _load(out.get("extras_indicators")) or []
     out.pop("extras_indicators", None)
     named = [i for i in indicators if isinstance(i, dict)]
     for indicator in named:

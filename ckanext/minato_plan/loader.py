@@ -14,7 +14,7 @@ import ckan.model as model
 from ckan.lib.plugins import lookup_package_plugin
 from ckan.plugins import toolkit as tk
 
-from . import records
+from . import datastore_sync, distributions, records
 from . import sample as sample_module
 from .plan import Plan, load_plan
 
@@ -91,6 +91,12 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
     org_target = records.organization_dict(plan)
     group_targets = records.group_dicts(plan)
     datasets = [records.plan_dataset_dict(plan)] + records.initiative_dataset_dicts(plan)
+    # The download resources, whose URLs serve the tables built from the live metadata.
+    site_url = tk.config.get("ckan.site_url")
+    for target in datasets:
+        target["resources"] = (
+            distributions.plan_resources(site_url) if target["type"] == "plan"
+            else distributions.initiative_resources(site_url, target["initiative_no"]))
     samples = sample_module.load_sample_progress() if sample_progress else {}
 
     # 1. Read what exists and decide, before writing anything.
@@ -135,7 +141,11 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
         echo(f"  ~ {kind} {name}: {'would update' if dry_run else 'updated'} "
              f"({', '.join(changed)})")
         if not dry_run:
-            tk.get_action(patch)(ctx(), dict(copy.deepcopy(target), id=current["id"]))
+            data = dict(copy.deepcopy(target), id=current["id"])
+            if "resources" in data:  # keep the resources' ids (and their DataStore tables)
+                data["resources"] = distributions.with_current_ids(
+                    data["resources"], current.get("resources"))
+            tk.get_action(patch)(ctx(), data)
 
     echo(f"Organization / 組織: {org_target['name']}")
     apply("organization", org_target["name"], org_target, org_current,
@@ -146,4 +156,6 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
     echo("Datasets / データセット:")
     for target, current in plans:
         apply(target["type"], target["name"], target, current, "package_create", "package_patch")
+    if not dry_run:
+        datastore_sync.refresh_all(echo=echo)
     return report

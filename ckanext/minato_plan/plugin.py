@@ -5,21 +5,73 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import indexing
+from . import datastore_sync, helpers, indexing, licenses, search
+from .dcat import profile as dcat_profile
 
 
 @tk.blanket.helpers
 @tk.blanket.validators
 @tk.blanket.cli
-class MinatoPlanPlugin(p.SingletonPlugin):
+@tk.blanket.blueprints
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.config_declarations
+class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.ITranslation)  # i18n/{ja,en}/LC_MESSAGES/ckanext-minato_plan.po
+    p.implements(IDCATURIGenerator, inherit=True)  # dcat/profile.py
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "minato_plan")
+        if not config.get("licenses_group_url"):
+            config["licenses_group_url"] = licenses.file_url()
+        dcat_profile.configure(config)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return indexing.index_fields(pkg_dict)
+
+    # An initiative's rows in the DataStore follow its dataset (written on commit)
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datastore_sync.dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datastore_sync.dataset_changed(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datastore_sync.dataset_changed(pkg_dict, removed=True)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.query_params(search_params, tk.config.get("ckanext.minato_plan.search.qf"),
+                                   tk.config.get("ckanext.minato_plan.search.deftype"))
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        helpers.minato_label_facet_items(search_results.get("search_facets") or {})
+        return search_results
+
+    # IFacets: the plan's facets first, then CKAN's (dataset search, guideline groups, ward)
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return {**helpers.minato_facet_titles(), **facets_dict}
+
+    def group_facets(self, facets_dict: dict[str, Any], group_type: str,
+                     package_type: Any) -> dict[str, Any]:
+        return {**helpers.minato_facet_titles(), **facets_dict}
+
+    def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
+                            package_type: Any) -> dict[str, Any]:
+        return {**helpers.minato_facet_titles(), **facets_dict}
+
+    # IDCATURIGenerator: /dataset/<name> and /distribution/<id> (dcat/profile.py)
+    def dataset_uri(self, dataset_dict: dict[str, Any], default_uri: Any) -> Any:
+        return dcat_profile.dataset_uri(dataset_dict, default_uri)
+
+    def resource_uri(self, resource_dict: dict[str, Any], default_uri: Any) -> Any:
+        return dcat_profile.resource_uri_of(resource_dict, default_uri)

@@ -15,7 +15,8 @@ from .plan import (
     initiative_notes,
 )
 
-LICENSE_ID = "cc-by"
+# CC BY 4.0, from the portal's licence list (data/licenses.json, see licenses.py).
+LICENSE_ID = "CC-BY-4.0"
 
 
 def organization_dict(plan: Plan) -> dict[str, Any]:
@@ -138,6 +139,11 @@ def differs(target: dict[str, Any], current: dict[str, Any]) -> list[str]:
         elif key == "owner_org":
             org = current.get("organization") or {}
             if want not in (org.get("name"), org.get("id"), have):
+                changed.append(key)
+        elif key == "resources":
+            # Only the fields the loader owns (see distributions.py); CKAN adds its own.
+            from .distributions import resources_differ
+            if resources_differ(want, have):
                 changed.append(key)
         elif _normal(want) != _normal(have):
             changed.append(key)

@@ -19,6 +19,7 @@ __all__ = [
     "minato_guideline_no", "minato_measure_code", "minato_new_or_continued", "minato_plan_page",
     "minato_required", "minato_optional", "minato_int_output", "minato_number",
     "minato_translated", "minato_translated_output", "minato_initiative_checks",
+    "minato_if_unmodified_since",
 ]
 
 LANGUAGES = ("ja", "en")
@@ -175,3 +176,87 @@ def minato_initiative_checks(key, data, errors, context):
                  for entry in progress]
         for index, err in rules.duplicate_fiscal_years(years):
             errors.setdefault(("progress", index, "fiscal_year"), []).append(str(err))
+
+
+def _parse_timestamp(value: Any) -> Any:
+    """A ``metadata_modified`` value (ISO 8601, as ``package_show`` gives it) as a naive UTC
+    datetime, or ``None`` when it is not one."""
+    import datetime
+
+    text = str(value).strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _display_time(value: Any) -> str:
+    import datetime
+    import zoneinfo
+
+    name = tk.config.get("ckan.display_timezone") or "UTC"
+    try:
+        zone = zoneinfo.ZoneInfo("UTC" if name == "server" else name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = value.replace(tzinfo=datetime.timezone.utc).astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _last_editor(package_id: str) -> str:
+    """The name of the user of the package's newest activity, or ``""``."""
+    try:
+        from ckanext.activity.model import Activity
+        import ckan.model as model
+    except ImportError:  # activity plugin not installed
+        return ""
+    row = (model.Session.query(model.User.name)
+           .join(Activity, Activity.user_id == model.User.id)
+           .filter(Activity.object_id == package_id)
+           .order_by(Activity.timestamp.desc()).first())
+    return row[0] if row else ""
+
+
+def minato_if_unmodified_since(key, data, errors, context):
+    """Lost-update protection (opt-in for the API, always sent by the edit form): the
+    ``metadata_modified`` of the dataset as the editor saw it. When the dataset has changed
+    since, the update is refused. The stored row is locked (``SELECT … FOR UPDATE``) until the
+    transaction ends, so two editors sending the same version at the same time cannot both pass.
+    The value itself is never stored."""
+    value = data.pop(key, missing)
+    package = context.get("package")
+    if _is_empty(value) or package is None:
+        raise StopOnError
+    import sqlalchemy as sa
+    import ckan.model as model
+
+    seen = _parse_timestamp(value)
+    if seen is None:
+        errors[key].append(
+            f"日時の形式が正しくありません（ISO 8601、例: 2024-05-01T09:30:00.123456。入力値: "
+            f"{value!r}）。 / Not an ISO 8601 timestamp such as 2024-05-01T09:30:00.123456 "
+            f"(got {value!r}).")
+        raise StopOnError
+    table = model.package_table
+    session = context.get("session") or model.Session
+    current = session.execute(
+        sa.select(table.c.metadata_modified).where(table.c.id == package.id).with_for_update()
+    ).scalar()
+    if current is not None and current != seen:
+        editor = _last_editor(package.id)
+        who_ja = f"{editor} さんが" if editor else "他の編集者が"
+        who_en = f"by {editor} " if editor else "by another editor "
+        errors[key].append(
+            f"この取組は、あなたが編集を始めた後（{_display_time(seen)}の版）に{who_ja}"
+            f"{_display_time(current)}に更新しました。上書きを防ぐため保存していません。"
+            f"ページを再読み込みして最新の内容を確認し、もう一度変更してください。 / "
+            f"This initiative was changed {who_en}at {_display_time(current)}, after you "
+            f"opened the version of {_display_time(seen)}. Your change was not saved, so as "
+            f"not to overwrite theirs. Reload the page, check the latest content and make "
+            f"your change again.")
+    raise StopOnError

@@ -1,0 +1,109 @@
+"""Cache of the serialized catalog (``/catalog.ttl`` and the other formats) in Redis.
+
+Regenerating the catalog serializes every dataset of the page (one Solr query for the datasets,
+then the RDF profile on each); a cached catalog is one small Solr query and one Redis read.
+
+Invalidation: the cache key contains the state of the search index as the catalog sees it, the
+number of public datasets and the newest ``metadata_modified``, read *before* the catalog is
+built. Every dataset create, update (resources included: CKAN updates the dataset) and delete
+changes one of the two, so the next request after any dataset change builds and stores a new
+entry; the old ones are never read again and expire after ``catalog_cache_ttl`` seconds. The key
+also contains the request (format, page, filters, path), the site address, the RDF profiles
+configured and a fingerprint of the code and data that shape the output, so neither a new
+deployment nor a configuration change serves an old catalog.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from importlib import metadata, resources
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "ckanext-minato_plan:dcat-catalog:"
+TTL_OPTION = "ckanext.minato_plan.dcat.catalog_cache_ttl"
+_REQUEST_KEYS = ("format", "page", "modified_since", "q", "fq", "profiles")
+_CONFIG_KEYS = ("ckan.site_url", "ckanext.dcat.base_uri", "ckanext.dcat.rdf.profiles",
+                "ckanext.dcat.datasets_per_page", "ckan.site_title", "ckan.locale_default",
+                "licenses_group_url", "ckanext.dcat.resource.inherit.license")
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of what shapes the catalog besides data and config: our profile, mapping and plan
+    data, and the versions of CKAN and ckanext-dcat."""
+    h = hashlib.sha256()
+    package = resources.files("ckanext.minato_plan")
+    for name in ("dcat/profile.py", "dcat/mapping.py", "data/plan.yaml", "data/licenses.json",
+                 "records.py", "plan.py"):
+        h.update(package.joinpath(name).read_bytes())
+    for dist in ("ckan", "ckanext-dcat", "rdflib"):
+        try:
+            h.update(metadata.version(dist).encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()[:16]
+
+
+def _config_fingerprint() -> str:
+    values = {key: str(tk.config.get(key)) for key in _CONFIG_KEYS}
+    values.update({k: str(v) for k, v in tk.config.items()
+                   if k.startswith("ckanext.minato_plan.dcat.")})
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def index_state() -> str:
+    """The number of public datasets and the newest ``metadata_modified``, as the catalog's own
+    search sees them."""
+    result = tk.get_action("package_search")(
+        {"ignore_auth": True},
+        {"q": "*:*", "rows": 1, "sort": "metadata_modified desc",
+         "fl": "id,metadata_modified"})
+    newest = result["results"][0].get("metadata_modified") if result["results"] else ""
+    return f"{result['count']}:{newest}"
+
+
+def cache_key(data_dict: dict[str, Any]) -> str:
+    request = {key: data_dict.get(key) for key in _REQUEST_KEYS}
+    try:
+        request["path"] = tk.request.path
+    except (RuntimeError, AttributeError, TypeError):  # no request (CLI, jobs)
+        request["path"] = None
+    digest = hashlib.sha256(json.dumps(
+        [code_fingerprint(), _config_fingerprint(), index_state(), request],
+        sort_keys=True, default=str).encode()).hexdigest()[:32]
+    site = tk.config.get("ckan.site_id") or ""
+    return f"{KEY_PREFIX}{site}:{digest}"
+
+
+def _redis():
+    from ckan.lib.redis import connect_to_redis
+    return connect_to_redis()
+
+
+def cached_catalog(data_dict: dict[str, Any], build: Callable[[], str]) -> str:
+    """The serialized catalog for ``data_dict`` (the ``dcat_catalog_show`` parameters): from
+    Redis when the index has not changed since it was stored, else built by ``build``."""
+    ttl = int(tk.config.get(TTL_OPTION) or 0)
+    if ttl <= 0:
+        return build()
+    key = cache_key(data_dict)
+    try:
+        redis = _redis()
+        hit = redis.get(key)
+    except Exception as e:  # Redis down: serve without the cache
+        log.warning("catalog cache unavailable: %s", e)
+        return build()
+    if hit is not None:
+        return hit.decode("utf-8") if isinstance(hit, bytes) else hit
+    output = build()
+    try:
+        redis.setex(key, ttl, output.encode("utf-8") if isinstance(output, str) else output)
+    except Exception as e:
+        log.warning("catalog cache not stored: %s", e)
+    return output

@@ -1,0 +1,74 @@
+"""Auth functions (registered by ``toolkit.blanket.auth_functions``), one per action of
+:mod:`ckanext.minato_plan.logic.action`.
+
+Staff progress upload: editors and admins of the organization ``minato-city`` (and sysadmins,
+whom CKAN lets through before these functions run). The actions then check CKAN's own
+``package_update`` auth for every initiative a file touches.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.authz as authz
+import ckan.model as model
+from ckan.plugins import toolkit as tk
+
+from ..plan import ORGANIZATION_NAME
+
+__all__ = [
+    "minato_plan_progress_upload_preview",
+    "minato_plan_progress_upload_show",
+    "minato_plan_progress_upload_apply",
+    "package_revise",
+]
+
+_DENIED = {
+    "anonymous": "ログインしてください。 / Please log in.",
+    "role": ("進捗を登録できるのは港区（minato-city）の編集者と管理者です。 / Only editors and "
+             "admins of Minato City (minato-city) can record progress."),
+}
+
+
+def _may_update_plan(context: dict[str, Any]) -> dict[str, Any]:
+    user = context.get("user")
+    if not user or not model.User.get(user):
+        return {"success": False, "msg": _DENIED["anonymous"]}
+    org = model.Group.get(ORGANIZATION_NAME)
+    if org is not None and authz.has_user_permission_for_group_or_org(
+            org.id, user, "update_dataset"):
+        return {"success": True}
+    return {"success": False, "msg": _DENIED["role"]}
+
+
+def minato_plan_progress_upload_preview(context, data_dict):
+    return _may_update_plan(context)
+
+
+def minato_plan_progress_upload_show(context, data_dict):
+    # The stored upload belongs to its uploader: the action compares the users.
+    return _may_update_plan(context)
+
+
+def minato_plan_progress_upload_apply(context, data_dict):
+    return _may_update_plan(context)
+
+
+# The plan as data (downloads issue): public; see plan_auth.py.
+from .plan_auth import minato_plan_progress_list, minato_plan_show  # noqa: E402
+
+__all__ += ["minato_plan_show", "minato_plan_progress_list"]
+
+
+@tk.chained_auth_function
+def package_revise(next_auth, context, data_dict):
+    """CKAN 2.12 checks ``package_revise`` without the dataset in the context, so the dataset's
+    own groups count as groups being added, and an organization editor who does not manage the
+    guideline groups is refused (``package_patch`` and ``package_update`` allow them). The
+    dataset is put in the context, so that CKAN's rule "ignore the package's own groups" applies
+    as documented; everything else is CKAN's own ``package_update`` check."""
+    update = (data_dict or {}).get("update") or {}
+    package = model.Package.get(update.get("id")) if isinstance(update, dict) and \
+        update.get("id") else None
+    if package is not None and not context.get("package"):
+        context = dict(context, package=package)
+    return next_auth(context, data_dict)

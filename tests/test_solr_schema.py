@@ -1,0 +1,78 @@
+"""The Japanese-aware Solr schema (tools/solr/schema-ja.xml): CKAN accepts it, it keeps every
+field of CKAN's stock schema, and the running core analyses Japanese with it."""
+from pathlib import Path
+import xml.etree.ElementTree as ET
+
+import ckan
+import pytest
+import requests
+
+from ckan.lib import search
+from ckan.plugins import toolkit as tk
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_JA = ROOT / "tools" / "solr" / "schema-ja.xml"
+SCHEMA_STOCK = Path(ckan.__file__).parent / "config" / "solr" / "schema.xml"
+
+
+def _schema(path):
+    root = ET.parse(path).getroot()
+    types = {t.get("name"): t.get("class") for t in root.iter()
+             if t.tag in ("fieldType", "fieldtype")}
+    fields = {}
+    for f in root.iter():
+        if f.tag in ("field", "dynamicField"):
+            fields[(f.tag, f.get("name"))] = (
+                types[f.get("type")],
+                *(f.get(a) for a in ("indexed", "stored", "multiValued", "omitNorms",
+                                     "required", "default")))
+    copies = {(c.get("source"), c.get("dest")) for c in root.iter("copyField")}
+    return root, fields, copies
+
+
+def test_ckan_accepts_the_schema_name_and_version():
+    root, _fields, _copies = _schema(SCHEMA_JA)
+    stock_root, _f, _c = _schema(SCHEMA_STOCK)
+    assert (root.get("name"), root.get("version")) == (
+        stock_root.get("name"), stock_root.get("version"))
+    assert search.check_solr_schema_version(schema_file=str(SCHEMA_JA)) is True
+
+
+def test_every_stock_field_keeps_its_name_class_and_options():
+    # Lucene refuses a field whose indexing options change inside one index, and CKAN writes
+    # and reads these fields: an index built with either schema must stay usable by the other.
+    _root, stock_fields, stock_copies = _schema(SCHEMA_STOCK)
+    _root, fields, copies = _schema(SCHEMA_JA)
+    for key, spec in stock_fields.items():
+        assert fields.get(key) == spec, key
+    assert stock_copies <= copies
+    root = ET.parse(SCHEMA_JA).getroot()
+    assert root.findtext("uniqueKey") == ET.parse(SCHEMA_STOCK).getroot().findtext("uniqueKey")
+    assert set(fields) - set(stock_fields) == {("field", "title_cjk"), ("field", "text_cjk")}
+
+
+def _analyse(field_type, value):
+    """Tokens of ``value`` as the running core indexes it in ``field_type``."""
+    response = requests.get(f"{tk.config['solr_url']}/analysis/field", params={
+        "analysis.fieldtype": field_type, "analysis.fieldvalue": value, "wt": "json"},
+        timeout=30)
+    response.raise_for_status()
+    stages = response.json()["analysis"]["field_types"][field_type]["index"]
+    return [token["text"] for token in stages[-1]]
+
+
+@pytest.mark.parametrize("value, tokens", [
+    ("テレワークの推進", ["テレワーク", "推進"]),               # Kuromoji words, particle dropped
+    ("ＩＣＴを活用した手続き", ["ict", "活用", "手続"]),         # width, base form, okurigana
+    ("ﾃﾚﾜｰｸ", ["テレワーク"]),                                # half-width katakana
+    ("情報セキュリティー", ["情報", "セキュリティ"]),           # katakana long-vowel stem
+    ("Promotion of teleworking", ["promot", "of", "telework"]),  # English stemming
+])
+def test_the_running_core_analyses_text_in_japanese_and_english(value, tokens):
+    assert _analyse("text", value) == tokens
+
+
+def test_the_running_core_has_cjk_bigrams_for_parts_of_compounds():
+    assert _analyse("text_cjk", "省エネルギー化") == ["省エ", "エネ", "ネル", "ルギ", "ギ化"]
+    assert _analyse("text_cjk", "省エネ") == ["省エ", "エネ"]
+    assert _analyse("text_cjk", "サーバー") == _analyse("text_cjk", "サーバ")
