@@ -79,3 +79,9 @@ def test_duplicate_fiscal_years_point_at_the_repeat():
     problems = rules.duplicate_fiscal_years([2021, 2022, 2021, 2023, 2022])
     assert [index for index, _err in problems] == [2, 4]
     assert "entry 1" in problems[0][1].en
+
+
+@pytest.mark.parametrize("value", ["¹", "٣", "2٠21", "²⁰²¹"])
+def test_non_ascii_digits_are_a_clear_error_not_a_crash(value):
+    with pytest.raises(rules.FieldError, match="whole number"):
+        rules.fiscal_year(value)

@@ -7,6 +7,7 @@ type.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from . import export
@@ -154,7 +155,7 @@ def parse_plan_data_url(url: str) -> Optional[tuple[Optional[int], str]]:
     rest = url.split(marker, 1)[1]
     if rest.startswith("initiative/"):
         parts = rest.split("/")
-        if len(parts) != 3 or not parts[1].isdigit():
+        if len(parts) != 3 or not re.fullmatch(r"[0-9]+", parts[1]):
             return None
         return int(parts[1]), parts[2]
     return None, rest

@@ -6,6 +6,7 @@ written once (in ``plan.py`` and ``data/plan.yaml``) and never repeated in the s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Optional
 
 from ckan.plugins import toolkit as tk
@@ -284,7 +285,7 @@ def minato_form_repeating(data: dict[str, Any], field_name: str) -> dict[str, An
         if not isinstance(key, str) or not key.startswith(prefix):
             continue
         parts = key.split("-", 2)
-        if len(parts) == 3 and parts[1].isdigit():
+        if len(parts) == 3 and re.fullmatch(r"[0-9]+", parts[1]):
             groups.setdefault(int(parts[1]), {})[parts[2]] = item
     if not groups:
         return data

@@ -5,6 +5,7 @@ CSV tools of later issues use them directly, so a value is judged the same way e
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional
 
 from . import plan as plan_model
@@ -32,7 +33,7 @@ def _integer(value: Any, ja_name: str, en_name: str) -> int:
     text = str(value).strip()
     # Full-width digits typed in Japanese input mode are accepted.
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]+", text):  # ASCII only: int() chokes on e.g. "¹"
         return int(text)
     raise FieldError(f"{ja_name}は整数で入力してください（入力値: {value!r}）。",
                      f"{en_name} must be a whole number (got {value!r}).")

@@ -439,7 +439,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
                 elif value:
                     add((distribution, predicate, Literal(value)))
             size = str(r.get("size") or "")
-            if size.isdigit():
+            if re.fullmatch(r"[0-9]+", size):
                 add((distribution, _BYTE_SIZE, Literal(int(size), datatype=XSD.nonNegativeInteger)))
         url = _absolute((r.get("url") or "").strip(), base)
         ft = mapping.file_type(r.get("format"), r.get("mimetype"))
