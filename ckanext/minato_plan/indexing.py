@@ -16,7 +16,8 @@ TRANSLATED_FIELDS = ("title_translated", "notes_translated", "provenance_transla
 REPEATING_FIELDS = ("progress", "indicators")
 
 
-def _load(value: Any) -> Any:
+def load_json(value: Any) -> Any:
+    """A stored JSON field as a value (it may arrive as a string); None when unreadable."""
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -34,7 +35,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         [out["text"]] if out.get("text") else [])
 
     for field in TRANSLATED_FIELDS:
-        value = _load(out.pop(field, None))
+        value = load_json(out.pop(field, None))
         out.pop(f"extras_{field}", None)
         if isinstance(value, dict):
             base = field[: -len("_translated")]
@@ -49,7 +50,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return out
 
     # CKAN 2.12 with ckanext-scheming hands repeating fields over as extras_<field> only.
-    progress = _load(out.pop("progress", None)) or _load(out.get("extras_progress")) or []
+    progress = load_json(out.pop("progress", None)) or load_json(out.get("extras_progress")) or []
     out.pop("extras_progress", None)
     entries = [e for e in progress if isinstance(e, dict) and e.get("fiscal_year")]
     for entry in entries:
@@ -67,7 +68,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         out["has_sample_progress"] = str(any(e.get("sample") for e in entries)).lower()
     out["progress_count"] = str(len(entries))
 
-    indicators = _load(out.pop("indicators", None)) or _load(out.get("extras_indicators")) or []
+    indicators = load_json(out.pop("indicators", None)) or load_json(out.get("extras_indicators")) or []
     out.pop("extras_indicators", None)
     named = [i for i in indicators if isinstance(i, dict)]
     for indicator in named:

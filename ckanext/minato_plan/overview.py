@@ -10,9 +10,9 @@ plan model. Chart geometry is computed here so that the server draws the charts 
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any, Iterable, Optional
 
+from .indexing import load_json
 from .plan import FISCAL_YEARS, RATINGS, STATUSES, Plan, Text
 
 NO_RECORD = "no_record"
@@ -39,13 +39,6 @@ def category_label(code: str) -> Text:
     return Text(ja, en)
 
 
-def _load(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
 
 
 def _int(value: Any) -> Optional[int]:
@@ -62,7 +55,7 @@ def _truthy(value: Any) -> bool:
 def progress_entries(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     """An initiative's progress entries with a fiscal year, oldest first; ``sample`` as a bool."""
     entries = []
-    for entry in _load(pkg.get("progress")) or []:
+    for entry in load_json(pkg.get("progress")) or []:
         if not isinstance(entry, dict) or _int(entry.get("fiscal_year")) is None:
             continue
         entries.append(dict(entry, fiscal_year=_int(entry["fiscal_year"]),
@@ -77,7 +70,7 @@ def latest_entry(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
 
 def translated(pkg: dict[str, Any], field: str) -> dict[str, str]:
     """``<field>_translated`` as a dict, falling back to the plain (Japanese) field."""
-    value = _load(pkg.get(f"{field}_translated"))
+    value = load_json(pkg.get(f"{field}_translated"))
     if isinstance(value, dict) and any(value.values()):
         return value
     return {"ja": pkg.get(field) or ""}
@@ -267,7 +260,7 @@ def timeline(pkg: dict[str, Any]) -> list[tuple[int, Optional[dict[str, Any]]]]:
 def indicator_rows(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     """Indicators with their target and actual value per fiscal year (None when not set)."""
     rows = []
-    for raw in _load(pkg.get("indicators")) or []:
+    for raw in load_json(pkg.get("indicators")) or []:
         if not isinstance(raw, dict):
             continue
         rows.append({
