@@ -1,10 +1,12 @@
 # The two commands of the README, and their companions. Everything runs on 127.0.0.1.
-.PHONY: up down status reset test install services
+.PHONY: up down status reset test unit install services
 
 up:        ## install, start services, load the plan, serve CKAN at http://127.0.0.1:5000
 	bash scripts/portal.sh up
 test:      ## run the whole test suite against real PostgreSQL, Solr and Redis
 	bash scripts/test.sh
+unit:      ## run the pure tests only: no service, no CKAN app (seconds)
+	bash scripts/unit.sh
 down:      ## stop CKAN and the services (data kept)
 	bash scripts/portal.sh down
 status:    ## what runs, where, and its memory

@@ -76,7 +76,7 @@ def main() -> int:
     rounds = max(1, args.rounds)
     with flask_app.test_request_context("/catalog.ttl"):
         if args.load:
-            from ckanext.minato_plan import loader
+            from ckanext.minato_plan.logic import loader
             print("loading the plan:", loader.load(echo=lambda _line: None).summary())
         result = tk.get_action("package_search")({}, {"q": "*:*", "rows": 1000})
         datasets = result["results"]

@@ -30,9 +30,15 @@ from typing import Any, Iterator
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from ckanext.minato_plan import export, records, sample  # noqa: E402
-from ckanext.minato_plan import tables as t  # noqa: E402
-from ckanext.minato_plan.plan import FISCAL_YEARS, STATUSES, load_plan  # noqa: E402
+from ckanext.minato_plan.domain import records, sample  # noqa: E402
+from ckanext.minato_plan.domain.tables import cp932, formats, writers  # noqa: E402
+from ckanext.minato_plan.domain.tables import datapackage as dp  # noqa: E402
+from ckanext.minato_plan.domain.tables import columns, csv_safety  # noqa: E402
+from ckanext.minato_plan.domain.tables import rows as table_rows  # noqa: E402
+from ckanext.minato_plan.domain.labels import STATUSES  # noqa: E402
+from ckanext.minato_plan.domain.plan import load_plan  # noqa: E402
+
+FISCAL_YEARS = load_plan().fiscal_years
 
 FORMATS = ("ja.csv", "ja.cp932.csv", "ja.json")
 
@@ -67,13 +73,13 @@ def synthetic(n: int) -> Iterator[dict[str, Any]]:
 
 
 def _write(table: str, suffix: str, initiatives: Any, lazy: bool = False) -> int:
-    variant = export.VARIANTS[suffix]
+    variant = formats.VARIANTS[suffix]
     builder = {"structure": t.structure_rows, "progress": t.progress_rows,
                "indicators": t.indicator_rows}[table]
-    rows = builder(initiatives, variant.lang) if lazy else t.rows(table, initiatives,
+    rows = builder(initiatives, variant.lang) if lazy else table_rows.rows(table, initiatives,
                                                                   variant.lang)
     size = 0
-    for chunk in export.table_bytes(t.TABLES[table], rows, variant):
+    for chunk in writers.table_bytes(columns.TABLES[table], rows, variant):
         size += len(chunk)
     return size
 
@@ -124,13 +130,13 @@ def real_plan(rounds: int) -> None:
     print(f"\n2. the plan's {len(pkgs)} initiatives with sample progress, pure export "
           f"(median of {rounds})")
     worst = 0.0
-    for table in t.TABLES:
+    for table in columns.TABLES:
         cells = []
-        for suffix in export.VARIANTS:
+        for suffix in formats.VARIANTS:
             seconds = _median_time(lambda: _write(table, suffix, pkgs), rounds)
             worst = max(worst, seconds)
             cells.append(f"{suffix} {seconds * 1000:5.2f} ms")
-        rows = sum(1 for _ in t.rows(table, pkgs, "ja"))
+        rows = sum(1 for _ in table_rows.rows(table, pkgs, "ja"))
         print(f"   {table:<10} {rows:>4} rows  " + "  ".join(cells))
     print(f"   slowest: {worst * 1000:.2f} ms (target < 50 ms)")
 
@@ -142,7 +148,7 @@ def http(config: str, load: bool, requests: int) -> None:
 
     app = make_app(load_config(config))
     if load:
-        from ckanext.minato_plan import loader
+        from ckanext.minato_plan.logic import loader
 
         with app._wsgi_app.test_request_context("/"):
             report = loader.load(sample_progress=True, echo=lambda _line: None)

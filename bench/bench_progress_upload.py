@@ -54,12 +54,12 @@ def main() -> int:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
 
-    from ckanext.minato_plan import upload
-    from progress_csv import full_file
+    from ckanext.minato_plan.domain.progress_upload import changes, parsing as upload
+    from support.progress_csv import full_file
 
     with flask_app.test_request_context("/initiative-progress/upload"):
         if args.load:
-            from ckanext.minato_plan import loader
+            from ckanext.minato_plan.logic import loader
             print("loading the plan:", loader.load(echo=lambda _line: None).summary())
         count = tk.get_action("package_search")(
             {}, {"fq": "dataset_type:initiative", "rows": 0})["count"]

@@ -288,7 +288,7 @@ def main() -> int:
 
     app = make_app(load_config(str(INI)))
     with app._wsgi_app.test_request_context():
-        from ckanext.minato_plan import loader
+        from ckanext.minato_plan.logic import loader
 
         loader.load(echo=lambda _line: None)
         params = {QF_OPTION: args.qf if args.qf is not None else config.get(QF_OPTION),

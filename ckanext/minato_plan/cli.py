@@ -22,7 +22,7 @@ def minato_plan():
 def load(dry_run: bool, sample_progress: bool):
     """計画（組織・指針グループ・計画・39の取組）を登録・更新する / Create or update the
     organization, guideline groups, plan dataset and the 39 initiatives."""
-    from . import loader
+    from .logic import loader
 
     started = time.monotonic()
     try:
@@ -37,14 +37,14 @@ def load(dry_run: bool, sample_progress: bool):
 @minato_plan.command("datastore-refresh")
 def datastore_refresh():
     """計画の表をDataStoreに読み込み直す / Rebuild the plan's tables in the DataStore."""
-    from . import datastore_sync
+    from .logic import datastore
 
-    if not datastore_sync.enabled():
+    if not datastore.enabled():
         raise click.ClickException(
             "DataStoreが無効です（datastoreプラグインと ckanext.minato_plan.datastore.sync）。 / "
             "The DataStore is off (datastore plugin, ckanext.minato_plan.datastore.sync).")
     started = time.monotonic()
-    counts = datastore_sync.refresh_all(echo=click.echo)
+    counts = datastore.refresh_all(echo=click.echo)
     if not counts:
         raise click.ClickException(
             "計画データセットにDataStore用のリソースがありません。先に `ckan minato-plan load` を"

@@ -8,8 +8,10 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import datastore_sync, helpers, indexing, licenses, search
+from . import config, helpers
 from .dcat import profile as dcat_profile
+from .domain import indexing, licenses, search
+from .logic import datastore
 
 
 @tk.blanket.helpers
@@ -21,18 +23,23 @@ from .dcat import profile as dcat_profile
 @tk.blanket.config_declarations
 class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.ITranslation)  # i18n/{ja,en}/LC_MESSAGES/ckanext-minato_plan.po
     p.implements(IDCATURIGenerator, inherit=True)  # dcat/profile.py
 
     # IConfigurer
-    def update_config(self, config: Any) -> None:
-        tk.add_template_directory(config, "templates")
+    def update_config(self, config_: Any) -> None:
+        tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "minato_plan")
-        if not config.get("licenses_group_url"):
-            config["licenses_group_url"] = licenses.file_url()
-        dcat_profile.configure(config)
+        if not config_.get("licenses_group_url"):
+            config_["licenses_group_url"] = licenses.file_url()
+        dcat_profile.configure(config_)
+
+    # IConfigurable
+    def configure(self, config_: Any) -> None:
+        datastore.register_listeners()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -40,17 +47,16 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # An initiative's rows in the DataStore follow its dataset (written on commit)
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore_sync.dataset_changed(pkg_dict)
+        datastore.dataset_changed(pkg_dict)
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore_sync.dataset_changed(pkg_dict)
+        datastore.dataset_changed(pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore_sync.dataset_changed(pkg_dict, removed=True)
+        datastore.dataset_changed(pkg_dict, removed=True)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.query_params(search_params, tk.config.get("ckanext.minato_plan.search.qf"),
-                                   tk.config.get("ckanext.minato_plan.search.deftype"))
+        return search.query_params(search_params, config.search_qf(), config.search_deftype())
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:

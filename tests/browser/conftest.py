@@ -72,7 +72,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: pathlib.Path) -> No
 @pytest.fixture(scope="package")
 def portal(request, reset_db, reset_index, tmp_path_factory) -> Iterator[Portal]:
     import ckan.plugins
-    from ckanext.minato_plan import loader
+    from ckanext.minato_plan.logic import loader
 
     # The plan with sample progress, through the real loader (needs the portal's plugins).
     ckan.plugins.load_all()

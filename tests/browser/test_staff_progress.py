@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
-from progress_csv import build, row
+from support.progress_csv import build, row
 
 from .conftest import PASSWORD, login, screenshot
 

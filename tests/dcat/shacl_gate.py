@@ -28,7 +28,7 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from ckanext.minato_plan.dcat import mapping
+from ckanext.minato_plan.domain import dcat as mapping
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ROOT = pathlib.Path(__file__).resolve().parents[2]

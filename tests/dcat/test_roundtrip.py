@@ -3,8 +3,8 @@ CKAN dicts, and titles (ja/en), identifiers, themes, temporal coverage and serie
 come back as the plan states them."""
 import pytest
 
-from ckanext.minato_plan import records
-from ckanext.minato_plan.plan import load_plan
+from ckanext.minato_plan.domain import records
+from ckanext.minato_plan.domain.plan import load_plan
 
 
 def _parse(text, fmt="ttl"):

@@ -65,7 +65,7 @@ def test_the_gate_catches_what_stock_ckanext_dcat_gets_wrong(dcat_outputs):
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, RDF
 
-    from ckanext.minato_plan.dcat import mapping
+    from ckanext.minato_plan.domain import dcat as mapping
 
     broken = Graph()
     for t in dcat_outputs.catalog:

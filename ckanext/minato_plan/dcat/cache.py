@@ -23,10 +23,11 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
+from .. import config
+
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "ckanext-minato_plan:dcat-catalog:"
-TTL_OPTION = "ckanext.minato_plan.dcat.catalog_cache_ttl"
 _REQUEST_KEYS = ("format", "page", "modified_since", "q", "fq", "profiles")
 _CONFIG_KEYS = ("ckan.site_url", "ckanext.dcat.base_uri", "ckanext.dcat.rdf.profiles",
                 "ckanext.dcat.datasets_per_page", "ckan.site_title", "ckan.locale_default",
@@ -39,8 +40,8 @@ def code_fingerprint() -> str:
     data, and the versions of CKAN and ckanext-dcat."""
     h = hashlib.sha256()
     package = resources.files("ckanext.minato_plan")
-    for name in ("dcat/profile.py", "dcat/mapping.py", "data/plan.yaml", "data/licenses.json",
-                 "records.py", "plan.py"):
+    for name in ("dcat/profile.py", "domain/dcat.py", "data/plan.yaml", "data/licenses.json",
+                 "domain/records.py", "domain/plan.py"):
         h.update(package.joinpath(name).read_bytes())
     for dist in ("ckan", "ckanext-dcat", "rdflib"):
         try:
@@ -52,8 +53,7 @@ def code_fingerprint() -> str:
 
 def _config_fingerprint() -> str:
     values = {key: str(tk.config.get(key)) for key in _CONFIG_KEYS}
-    values.update({k: str(v) for k, v in tk.config.items()
-                   if k.startswith("ckanext.minato_plan.dcat.")})
+    values.update(config.dcat_options())
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -89,7 +89,7 @@ def _redis():
 def cached_catalog(data_dict: dict[str, Any], build: Callable[[], str]) -> str:
     """The serialized catalog for ``data_dict`` (the ``dcat_catalog_show`` parameters): from
     Redis when the index has not changed since it was stored, else built by ``build``."""
-    ttl = int(tk.config.get(TTL_OPTION) or 0)
+    ttl = config.catalog_cache_ttl()
     if ttl <= 0:
         return build()
     key = cache_key(data_dict)

@@ -49,16 +49,18 @@ from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
-from .. import records
-from ..plan import ORGANIZATION_NAME, Plan, load_plan
-from . import mapping
+from .. import config
+from ..domain import dcat as mapping
+from ..domain import records
+from ..domain.identifiers import ORGANIZATION_NAME
+from ..domain.plan import Plan, load_plan
+from ..domain.text import text_dict
 
 log = logging.getLogger(__name__)
 
 PROFILE_NAME = "minato_plan_dcat_ap_3"
 DATASET_TYPES = ("initiative", "plan")
 
-_OPT = "ckanext.minato_plan.dcat."
 
 
 def dataset_iri(base: str, name: str) -> str:
@@ -82,17 +84,6 @@ def distribution_iri(base: str, resource_id: str) -> str:
 
 def publisher_iri(base: str) -> str:
     return f"{base.rstrip('/')}/organization/{ORGANIZATION_NAME}"
-
-
-def _texts(value: Any, fallback_ja: str = "") -> dict[str, str]:
-    """``{"ja": …, "en": …}`` without empty languages."""
-    out = {}
-    if isinstance(value, dict):
-        out = {lang: str(text).strip() for lang, text in value.items()
-               if isinstance(text, str) and text.strip()}
-    if not out.get("ja") and fallback_ja and str(fallback_ja).strip():
-        out["ja"] = str(fallback_ja).strip()
-    return out
 
 
 def _lit(texts: dict[str, str]) -> Iterable[Literal]:
@@ -154,7 +145,7 @@ class _Static:
         ptype = URIRef(mapping.PUBLISHER_TYPE_LOCAL_AUTHORITY)
         self.publisher_triples = [
             (publisher, RDF.type, FOAF.Agent), (publisher, DCT.type, ptype),
-            (publisher, DCT.identifier, Literal(mapping.MUNICIPALITY_IDENTIFIER)),
+            (publisher, DCT.identifier, Literal(plan.municipality_code)),
             (ptype, RDF.type, SKOS.Concept)]
         self.publisher_triples += [(publisher, FOAF.name, lit)
                                    for lit in _lit(plan.municipality_name.as_dict())]
@@ -172,10 +163,10 @@ class _Static:
             address = address if address.startswith("mailto:") else "mailto:" + address
             self.contact_triples.append((contact, VCARD.hasEmail, _iri(address)))
 
-        self.area = area = URIRef(mapping.AREA)
+        self.area = area = URIRef(plan.area.iri)
         self.area_triples = [(area, RDF.type, DCT.Location)]
         self.area_triples += [(area, SKOS.prefLabel, lit)
-                              for lit in _lit(mapping.AREA_LABEL.as_dict())]
+                              for lit in _lit(plan.area.label.as_dict())]
 
         self.languages = [URIRef(iri) for iri in mapping.LANGUAGE_IRIS.values()]
         self.frequency = URIRef(mapping.FREQUENCY_ANNUAL)
@@ -191,9 +182,9 @@ class _Static:
             (series, DCT.identifier, Literal(mapping.dataset_identifier(plan.id))),
             (series, DCT.publisher, publisher), (series, DCAT.contactPoint, contact)]
         self.series_triples += [(series, DCT.title, lit)
-                                for lit in _lit(_texts(plan_record["title_translated"]))]
+                                for lit in _lit(text_dict(plan_record["title_translated"]))]
         self.series_triples += [(series, DCT.description, lit)
-                                for lit in _lit(_texts(plan_record["notes_translated"]))]
+                                for lit in _lit(text_dict(plan_record["notes_translated"]))]
 
         self.file_types = {}  # code -> (format ref, media type ref or None, typing triples)
         for ft in mapping.FILE_TYPES:
@@ -210,7 +201,7 @@ class _Static:
             ("dataset", base.rstrip("/") + "/dataset/"),
             ("distribution", base.rstrip("/") + "/distribution/"),
             ("theme", scheme.iri + "/"),
-            ("sac", mapping.AREA.rsplit("/", 1)[0] + "/"),
+            ("sac", plan.area.iri.rsplit("/", 1)[0] + "/"),
             ("language", mapping.EU_AUTHORITY + "language/"),
             ("filetype", mapping.FILE_TYPE_BASE),
             ("frequency", mapping.EU_AUTHORITY + "frequency/"),
@@ -248,10 +239,8 @@ def _static_for(base: str, contact_url: str, contact_email: str, availability: s
 
 
 def _static(base: str) -> _Static:
-    cfg = tk.config
-    return _static_for(base, cfg.get(_OPT + "contact_url") or "",
-                       cfg.get(_OPT + "contact_email") or "",
-                       (cfg.get(_OPT + "distribution_availability") or "").upper())
+    return _static_for(base, config.dcat("contact_url"), config.dcat("contact_email"),
+                       config.dcat("distribution_availability").upper())
 
 
 # What the stock code must not write for a resource: we write these ourselves (IRIs where it
@@ -313,8 +302,8 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         kind = d.get("type")
         name = d.get("name") or ""
         d["identifier"] = mapping.dataset_identifier(name) if name else d.get("identifier")
-        titles = _texts(d.get("title_translated"), d.get("title") or name)
-        notes = _texts(d.get("notes_translated"), d.get("notes") or "")
+        titles = text_dict(d.get("title_translated"), d.get("title") or name)
+        notes = text_dict(d.get("notes_translated"), d.get("notes") or "")
         # dct:description is mandatory: a dataset without one is described by its title
         d["title_translated"] = titles
         d["notes_translated"] = notes or dict(titles)
@@ -434,7 +423,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             for key, predicate in (("name", _TITLE), ("description", _DESCRIPTION)):
                 value = r.get(key + "_translated") or r.get(key)
                 if isinstance(value, dict):
-                    for lit in _lit(_texts(value)):
+                    for lit in _lit(text_dict(value)):
                         add((distribution, predicate, lit))
                 elif value:
                     add((distribution, predicate, Literal(value)))
@@ -478,13 +467,13 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         g = self.g
         add = g.add
         cfg = tk.config
-        titles = {"ja": cfg.get(_OPT + "catalog_title_ja") or cfg.get("ckan.site_title"),
-                  "en": cfg.get(_OPT + "catalog_title_en")}
-        descriptions = {"ja": cfg.get(_OPT + "catalog_description_ja"),
-                        "en": cfg.get(_OPT + "catalog_description_en")}
-        for lit in _lit(_texts(titles)):
+        titles = {"ja": config.dcat("catalog_title_ja") or cfg.get("ckan.site_title"),
+                  "en": config.dcat("catalog_title_en")}
+        descriptions = {"ja": config.dcat("catalog_description_ja"),
+                        "en": config.dcat("catalog_description_en")}
+        for lit in _lit(text_dict(titles)):
             add((catalog_ref, DCT.title, lit))
-        for lit in _lit(_texts(descriptions)):
+        for lit in _lit(text_dict(descriptions)):
             add((catalog_ref, DCT.description, lit))
         for homepage in list(g.objects(catalog_ref, FOAF.homepage)):
             add((homepage, RDF.type, FOAF.Document))
@@ -497,7 +486,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             add((language, RDF.type, DCT.LinguisticSystem))
         add((catalog_ref, DCT.spatial, static.area))
         licence_ref, licence_triples = static.licence(
-            cfg.get(_OPT + "catalog_license") or mapping.CC_BY_4_0)
+            config.dcat("catalog_license") or load_plan().license.url)
         add((catalog_ref, DCT.license, licence_ref))
         for t in licence_triples:
             add(t)
@@ -588,12 +577,12 @@ def _has_scheming_type(dataset_type: str) -> bool:
 PROFILES_OPTION = "ckanext.dcat.rdf.profiles"
 
 
-def configure(config: Any) -> None:
+def configure(ckan_config: Any) -> None:
     """Make our profile the default: ckanext-dcat's own default, ``euro_dcat_ap_3``, cannot
     serialize this portal's datasets (see the module docstring). A site that names other
     profiles keeps them."""
-    if (config.get(PROFILES_OPTION) or "").strip() in ("", "euro_dcat_ap_3"):
-        config[PROFILES_OPTION] = PROFILE_NAME
+    if (ckan_config.get(PROFILES_OPTION) or "").strip() in ("", "euro_dcat_ap_3"):
+        ckan_config[PROFILES_OPTION] = PROFILE_NAME
 
 
 def resource_uri_of(resource_dict: dict[str, Any], default_uri: Optional[str]) -> Optional[str]:

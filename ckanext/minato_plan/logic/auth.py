@@ -1,9 +1,12 @@
 """Auth functions (registered by ``toolkit.blanket.auth_functions``), one per action of
-:mod:`ckanext.minato_plan.logic.action`.
+:mod:`ckanext.minato_plan.logic.action` (``dcat_catalog_show`` keeps ckanext-dcat's own).
 
-Staff progress upload: editors and admins of the organization ``minato-city`` (and sysadmins,
-whom CKAN lets through before these functions run). The actions then check CKAN's own
-``package_update`` auth for every initiative a file touches.
+- The plan as data (``minato_plan_show``, ``minato_plan_progress_list``): anyone, like the
+  datasets they are built from (the actions only return what package_search shows the caller).
+- Staff progress upload: editors and admins of the organization ``minato-city`` (and
+  sysadmins, whom CKAN lets through before these functions run). The actions then check CKAN's
+  own ``package_update`` auth for every initiative a file touches.
+- ``package_revise``: CKAN core's check, given the dataset it revises (see below).
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import ckan.authz as authz
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from ..plan import ORGANIZATION_NAME
+from ..domain.identifiers import ORGANIZATION_NAME
 
 __all__ = [
+    "minato_plan_show",
+    "minato_plan_progress_list",
     "minato_plan_progress_upload_preview",
     "minato_plan_progress_upload_show",
     "minato_plan_progress_upload_apply",
@@ -40,6 +45,16 @@ def _may_update_plan(context: dict[str, Any]) -> dict[str, Any]:
     return {"success": False, "msg": _DENIED["role"]}
 
 
+@tk.auth_allow_anonymous_access
+def minato_plan_show(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def minato_plan_progress_list(context, data_dict):
+    return {"success": True}
+
+
 def minato_plan_progress_upload_preview(context, data_dict):
     return _may_update_plan(context)
 
@@ -51,12 +66,6 @@ def minato_plan_progress_upload_show(context, data_dict):
 
 def minato_plan_progress_upload_apply(context, data_dict):
     return _may_update_plan(context)
-
-
-# The plan as data (downloads issue): public; see plan_auth.py.
-from .plan_auth import minato_plan_progress_list, minato_plan_show  # noqa: E402
-
-__all__ += ["minato_plan_show", "minato_plan_progress_list"]
 
 
 @tk.chained_auth_function

@@ -1,6 +1,6 @@
 """CKAN validators for the plan's scheming schemas.
 
-Each wraps a rule of :mod:`ckanext.minato_plan.rules`, so messages are bilingual (ja / en)
+Each wraps a rule of :mod:`ckanext.minato_plan.domain.rules`, so messages are bilingual (ja / en)
 whatever the request's locale. Registered by ``toolkit.blanket.validators``.
 """
 from __future__ import annotations
@@ -12,7 +12,9 @@ from ckan.lib.navl.dictization_functions import unflatten
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
-from .. import rules
+from ..domain import rules
+from ..domain.text import LANGUAGES, is_blank, text_dict
+from .activity import last_editor
 
 __all__ = [
     "minato_fiscal_year", "minato_status", "minato_rating", "minato_initiative_no",
@@ -22,14 +24,13 @@ __all__ = [
     "minato_if_unmodified_since",
 ]
 
-LANGUAGES = ("ja", "en")
 missing = tk.missing
 Invalid = tk.Invalid
 StopOnError = tk.StopOnError
 
 
 def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+    return value is missing or is_blank(value)
 
 
 def _wrap(rule: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -67,8 +68,7 @@ def minato_required(key, data, errors, context):
 def minato_optional(key, data, errors, context):
     """An optional value whose absence is stored as empty, so that the field is always shown
     (as null, with ``minato_int_output``) rather than silently missing from the API."""
-    value = data.get(key)
-    if value is missing or value is None or (isinstance(value, str) and not value.strip()):
+    if _is_empty(data.get(key)):
         data[key] = ""
 
 
@@ -148,15 +148,10 @@ def minato_translated(field: dict[str, Any], schema: dict[str, Any]):
 
 
 def minato_translated_output(value: Any) -> Any:
+    """A stored ``{"ja", "en"}`` field as a dict (``{}`` when empty)."""
     if isinstance(value, dict):
         return value
-    if _is_empty(value):
-        return {}
-    try:
-        loaded = json.loads(value)
-    except (TypeError, ValueError):
-        return {"ja": value}
-    return loaded if isinstance(loaded, dict) else {"ja": value}
+    return {} if _is_empty(value) else text_dict(value)
 
 
 def minato_initiative_checks(key, data, errors, context):
@@ -208,20 +203,6 @@ def _display_time(value: Any) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def _last_editor(package_id: str) -> str:
-    """The name of the user of the package's newest activity, or ``""``."""
-    try:
-        from ckanext.activity.model import Activity
-        import ckan.model as model
-    except ImportError:  # activity plugin not installed
-        return ""
-    row = (model.Session.query(model.User.name)
-           .join(Activity, Activity.user_id == model.User.id)
-           .filter(Activity.object_id == package_id)
-           .order_by(Activity.timestamp.desc()).first())
-    return row[0] if row else ""
-
-
 def minato_if_unmodified_since(key, data, errors, context):
     """Lost-update protection (opt-in for the API, always sent by the edit form): the
     ``metadata_modified`` of the dataset as the editor saw it. When the dataset has changed
@@ -248,7 +229,7 @@ def minato_if_unmodified_since(key, data, errors, context):
         sa.select(table.c.metadata_modified).where(table.c.id == package.id).with_for_update()
     ).scalar()
     if current is not None and current != seen:
-        editor = _last_editor(package.id)
+        editor = last_editor(package.id)
         who_ja = f"{editor} さんが" if editor else "他の編集者が"
         who_en = f"by {editor} " if editor else "by another editor "
         errors[key].append(

@@ -1,0 +1,110 @@
+"""The plan's code lists and every way a code or a fiscal year is written for people.
+
+Statuses, ratings and the new/continued kind, each code with its Japanese and English label;
+fiscal years as 令和N年度 / FY2023 in each form the pages, downloads and forms use.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .text import Text
+
+NEW_OR_CONTINUED = {
+    "new": ("新規", "New"),
+    "continued": ("継続", "Continued"),
+}
+
+# Progress status of an initiative in a fiscal year.
+STATUSES = {
+    "not_started": ("未着手", "Not started"),
+    "under_study": ("検討中", "Under study"),
+    "in_progress": ("実施中", "In progress"),
+    "completed": ("完了", "Completed"),
+    "merged": ("統合", "Merged"),
+    "suspended": ("中止", "Suspended"),
+}
+
+# The ward's own evaluation scale.
+RATINGS = {
+    "A": ("達成", "On plan"),
+    "B": ("概ね達成", "Mostly on plan"),
+    "C": ("達成が不十分", "Behind plan"),
+    "-": ("評価対象外", "Not rated"),
+}
+
+#: The overview's category of an initiative without any recorded progress.
+NO_RECORD = "no_record"
+NO_RECORD_LABEL = Text("記録なし", "No record")
+
+REIWA_OFFSET = 2018  # 令和1年 = 2019
+FISCAL_YEAR_FORMS = ("short", "long", "choice")
+
+
+def _index(lang: str) -> int:
+    return 1 if lang == "en" else 0
+
+
+def label(choices: dict[str, tuple[str, str]], code: Any, lang: str) -> Optional[str]:
+    """The label of ``code`` in ``lang``, or None for an unknown code."""
+    pair = choices.get(code) if isinstance(code, str) else None
+    return pair[_index(lang)] if pair else None
+
+
+def label_dict(choices: dict[str, tuple[str, str]], code: Any) -> Optional[dict[str, str]]:
+    """``{"ja": …, "en": …}`` of ``code``, or None for an unknown code."""
+    pair = choices.get(code) if isinstance(code, str) else None
+    return {"ja": pair[0], "en": pair[1]} if pair else None
+
+
+def status_label(code: Any, lang: str) -> str:
+    """A status (or :data:`NO_RECORD`) in ``lang``; an unknown code as it is."""
+    if code == NO_RECORD:
+        return NO_RECORD_LABEL.get(lang)
+    return label(STATUSES, code, lang) or ("" if code is None else str(code))
+
+
+def rating_label(code: Any, lang: str) -> str:
+    """``A 達成`` / ``A On plan``; an unknown code as it is."""
+    name = label(RATINGS, code, lang)
+    if name is None:
+        return "" if code is None else str(code)
+    return f"{code} {name}"
+
+
+def rating_label_dict(code: Any) -> Optional[dict[str, str]]:
+    if code not in RATINGS:
+        return None
+    return {"ja": rating_label(code, "ja"), "en": rating_label(code, "en")}
+
+
+def new_or_continued_label(code: Any, lang: str) -> str:
+    return label(NEW_OR_CONTINUED, code, lang) or ("" if code is None else str(code))
+
+
+def reiwa_label(fiscal_year: int) -> str:
+    """``2021`` -> ``令和3年度``."""
+    return f"令和{int(fiscal_year) - REIWA_OFFSET}年度"
+
+
+def fiscal_year_label(fiscal_year: int, lang: str = "ja", form: str = "short") -> str:
+    """A fiscal year for people, in ``lang`` and one of :data:`FISCAL_YEAR_FORMS`:
+
+    - ``short``: 令和5年度 / FY2023 (tables, API labels);
+    - ``long``: 令和5年度（2023年度） / FY2023 (pages);
+    - ``choice``: 令和5年度（2023） / FY2023 (令和5年度) (form choices, upload preview).
+    """
+    fy = int(fiscal_year)
+    reiwa = reiwa_label(fy)
+    if form not in FISCAL_YEAR_FORMS:
+        raise ValueError(f"unknown fiscal year form {form!r}")
+    if lang == "en":
+        return f"FY{fy} ({reiwa})" if form == "choice" else f"FY{fy}"
+    if form == "long":
+        return f"{reiwa}（{fy}年度）"
+    if form == "choice":
+        return f"{reiwa}（{fy}）"
+    return reiwa
+
+
+def fiscal_year_label_dict(fiscal_year: int, form: str = "short") -> dict[str, str]:
+    return {lang: fiscal_year_label(fiscal_year, lang, form) for lang in ("ja", "en")}

@@ -1,0 +1,2 @@
+"""Staff progress upload: parsing and validating a progress CSV (:mod:`.parsing`) and the
+change set it makes (:mod:`.changes`)."""

@@ -1,0 +1,153 @@
+"""The CKAN records the plan becomes: organization, guideline groups, the plan dataset and one
+dataset per initiative.
+
+these are the dicts the loader sends to CKAN's actions, and the
+fields it compares to decide whether a record is unchanged.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .distributions import resources_differ
+from .identifiers import ORGANIZATION_NAME
+from .plan import Plan, initiative_notes
+
+
+def organization_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "name": ORGANIZATION_NAME,
+        "title": plan.municipality_name.ja,
+        "description": (f"{plan.municipality_name.ja}（東京都）。全国地方公共団体コード {plan.municipality_code}。\n\n"
+                        f"{plan.municipality_name.en}, Tokyo. Local government code "
+                        f"{plan.municipality_code}."),
+        "extras": [
+            {"key": "title_en", "value": plan.municipality_name.en},
+            {"key": "municipality_code", "value": plan.municipality_code},
+        ],
+    }
+
+
+def group_dicts(plan: Plan) -> list[dict[str, Any]]:
+    groups = []
+    for g in plan.guidelines:
+        measures = plan.guideline(g.number).measure_codes
+        groups.append({
+            "name": g.group_name,
+            "title": f"情報化指針{g.number} {g.title.ja}",
+            "description": (
+                f"{plan.short_title.ja}の情報化指針{g.number}。施策: {'、'.join(measures)}。\n\n"
+                f"Guideline {g.number} of the {plan.short_title.en}: {g.title.en}. "
+                f"Measures: {', '.join(measures)}."),
+            "extras": [
+                {"key": "title_en", "value": f"Guideline {g.number}: {g.title.en}"},
+                {"key": "guideline_no", "value": str(g.number)},
+            ],
+        })
+    return groups
+
+
+def _provenance(plan: Plan) -> dict[str, str]:
+    ja = ["出典: 港区情報化推進計画（令和3年度～令和8年度）（素案）の概要。"]
+    en = ["Source: summary of the draft of the Minato City Informatization Promotion Plan "
+          "(FY2021–FY2026)."]
+    for c in plan.corrections:
+        ja.append(f"取組{c.initiative_no}: {c.note.ja}")
+        en.append(f"Initiative {c.initiative_no}: {c.note.en}")
+    ja.append("英語の名称は港区情報化推進計画オープンデータの独自訳です。")
+    en.append("English titles are this portal's own translations.")
+    return {"ja": "\n".join(ja), "en": "\n".join(en)}
+
+
+def plan_dataset_dict(plan: Plan) -> dict[str, Any]:
+    halves = plan.halves
+    notes = {
+        "ja": "\n\n".join([plan.purpose.ja, f"上位計画: {plan.upper_plan.ja}。{plan.legal_basis.ja}として位置付けられています。",
+                           plan.review_note.ja, plan.progress_management.ja]),
+        "en": "\n\n".join([plan.purpose.en, f"Upper plan: {plan.upper_plan.en}. It is also {plan.legal_basis.en[0].lower()}{plan.legal_basis.en[1:]}.",
+                           plan.review_note.en, plan.progress_management.en]),
+    }
+    return {
+        "type": "plan",
+        "name": plan.id,
+        "owner_org": ORGANIZATION_NAME,
+        "license_id": plan.license.id,
+        "title": plan.title.ja,
+        "title_translated": plan.title.as_dict(),
+        "notes": notes["ja"],
+        "notes_translated": notes,
+        "municipality_code": plan.municipality_code,
+        "start_fiscal_year": plan.start_fiscal_year,
+        "end_fiscal_year": plan.end_fiscal_year,
+        "period_start": plan.start_date.isoformat(),
+        "period_end": plan.end_date.isoformat(),
+        "first_half": f"{halves[0].start_fiscal_year}-{halves[0].end_fiscal_year}",
+        "second_half": f"{halves[1].start_fiscal_year}-{halves[1].end_fiscal_year}",
+        "review_fiscal_year": plan.review_fiscal_year,
+        "upper_plan": plan.upper_plan.ja,
+        "previous_projects_total": plan.previous_projects["total"],
+        "previous_projects_completed": plan.previous_projects["completed"],
+        "previous_projects_continued": plan.previous_projects["continued"],
+        "previous_projects_merged": plan.previous_projects["merged"],
+        "provenance_translated": _provenance(plan),
+    }
+
+
+def initiative_dataset_dicts(plan: Plan) -> list[dict[str, Any]]:
+    out = []
+    for i in plan.initiatives:
+        notes = initiative_notes(plan, i)
+        out.append({
+            "type": "initiative",
+            "name": i.name,
+            "owner_org": ORGANIZATION_NAME,
+            "license_id": plan.license.id,
+            "title": i.title.ja,
+            "title_translated": i.title.as_dict(),
+            "notes": notes.ja,
+            "notes_translated": notes.as_dict(),
+            "initiative_no": i.number,
+            "guideline_no": i.guideline_no,
+            "measure_code": i.measure_code,
+            "new_or_continued": i.new_or_continued,
+            "plan_page": i.plan_page,
+            "groups": [{"name": plan.guideline(i.guideline_no).group_name}],
+        })
+    return out
+
+
+def differs(target: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The keys of ``target`` whose value is not what ``current`` (a package_show or
+    group_show/organization_show dict) already holds."""
+    changed = []
+    for key, want in target.items():
+        have = current.get(key)
+        if key == "groups":
+            want_names = sorted(g["name"] for g in want)
+            have_names = sorted(g["name"] for g in (have or []))
+            if want_names != have_names:
+                changed.append(key)
+        elif key == "extras":
+            have_map = {e["key"]: e["value"] for e in (have or [])}
+            if any(have_map.get(e["key"]) != e["value"] for e in want):
+                changed.append(key)
+        elif key == "owner_org":
+            org = current.get("organization") or {}
+            if want not in (org.get("name"), org.get("id"), have):
+                changed.append(key)
+        elif key == "resources":
+            # Only the fields the loader owns (see distributions.py); CKAN adds its own.
+            if resources_differ(want, have):
+                changed.append(key)
+        elif _normal(want) != _normal(have):
+            changed.append(key)
+    return changed
+
+
+def _normal(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,149 @@
+"""Value rules for the plan's fields, with errors in Japanese and English.
+
+``logic/validators.py`` wraps these for CKAN's validation; the progress upload, the sample data
+and the API filters use them directly, so a value is judged the same way everywhere.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Optional
+
+from . import labels
+from . import text as text_rules
+from .plan import load_plan, measure_belongs_to_guideline
+
+
+class FieldError(ValueError):
+    """A bad value; ``str()`` gives the Japanese message, then the English one."""
+
+    def __init__(self, ja: str, en: str):
+        super().__init__(f"{ja} / {en}")
+        self.ja = ja
+        self.en = en
+
+
+def _integer(value: Any, ja_name: str, en_name: str) -> int:
+    if isinstance(value, bool):
+        raise FieldError(f"{ja_name}は整数で入力してください。",
+                         f"{en_name} must be a whole number.")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    # Full-width digits typed in Japanese input mode are accepted.
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if re.fullmatch(r"[0-9]+", text):  # ASCII only: int() chokes on e.g. "¹"
+        return int(text)
+    raise FieldError(f"{ja_name}は整数で入力してください（入力値: {value!r}）。",
+                     f"{en_name} must be a whole number (got {value!r}).")
+
+
+def fiscal_year(value: Any) -> int:
+    fy = _integer(value, "年度", "Fiscal year")
+    plan = load_plan()
+    if fy not in plan.fiscal_years:
+        first, last = plan.start_fiscal_year, plan.end_fiscal_year
+        raise FieldError(
+            f"年度は{first}（{labels.reiwa_label(first)}）から"
+            f"{last}（{labels.reiwa_label(last)}）の範囲で入力してください（入力値: {fy}）。",
+            f"Fiscal year must be between {first} and {last} (got {fy}).")
+    return fy
+
+
+def _choice(value: Any, choices: dict[str, tuple[str, str]], ja_name: str, en_name: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if text in choices:
+        return text
+    # Staff may type the Japanese or English label instead of the code.
+    for code, (ja, en) in choices.items():
+        if text == ja or text.lower() == en.lower():
+            return code
+    allowed = "、".join(f"{c}（{ja}）" for c, (ja, _en) in choices.items())
+    allowed_en = ", ".join(f"{c} ({en})" for c, (_ja, en) in choices.items())
+    raise FieldError(f"{ja_name}は次のいずれかを指定してください: {allowed}（入力値: {text!r}）。",
+                     f"{en_name} must be one of: {allowed_en} (got {text!r}).")
+
+
+def status(value: Any) -> str:
+    return _choice(value, labels.STATUSES, "進捗状況", "Status")
+
+
+def rating(value: Any) -> str:
+    return _choice(value, labels.RATINGS, "評価", "Rating")
+
+
+def new_or_continued(value: Any) -> str:
+    return _choice(value, labels.NEW_OR_CONTINUED, "新規・継続の区分", "New or continued")
+
+
+def initiative_no(value: Any) -> int:
+    number = _integer(value, "取組番号", "Initiative number")
+    count = len(load_plan().initiatives)
+    if not 1 <= number <= count:
+        raise FieldError(f"取組番号は1から{count}の範囲で入力してください（入力値: {number}）。",
+                         f"Initiative number must be between 1 and {count} (got {number}).")
+    return number
+
+
+def guideline_no(value: Any) -> int:
+    number = _integer(value, "情報化指針番号", "Guideline number")
+    known = [g.number for g in load_plan().guidelines]
+    if number not in known:
+        raise FieldError(
+            f"情報化指針番号は{known[0]}から{known[-1]}の範囲で入力してください（入力値: {number}）。",
+            f"Guideline number must be between {known[0]} and {known[-1]} (got {number}).")
+    return number
+
+
+def measure_code(value: Any) -> str:
+    code = "" if value is None else str(value).strip().replace("－", "-").replace("ー", "-")
+    known = [m.code for m in load_plan().measures]
+    if code not in known:
+        raise FieldError(f"施策コードは次のいずれかです: {'、'.join(known)}（入力値: {code!r}）。",
+                         f"Measure code must be one of: {', '.join(known)} (got {code!r}).")
+    return code
+
+
+def plan_page(value: Any) -> Optional[int]:
+    if text_rules.is_blank(value):
+        return None
+    page = _integer(value, "計画書の頁", "Plan page")
+    if page < 1:
+        raise FieldError("計画書の頁は1以上の整数で入力してください。",
+                         "Plan page must be a positive whole number.")
+    return page
+
+
+def boolean(value: Any) -> bool:
+    """A yes/no cell or field: ``true``/``false`` (and the words of :data:`text.TRUE_WORDS` and
+    :data:`text.FALSE_WORDS`); anything else is refused."""
+    if isinstance(value, bool):
+        return value
+    word = "" if value is None else str(value).strip().lower()
+    if word in text_rules.TRUE_WORDS:
+        return True
+    if word in text_rules.FALSE_WORDS:
+        return False
+    raise FieldError(f"「true」または「false」を入力してください（入力値: {value!r}）。",
+                     f"Enter true or false (got {value!r}).")
+
+
+def measure_in_guideline(measure: str, guideline: Any) -> None:
+    if not measure_belongs_to_guideline(measure, guideline):
+        raise FieldError(
+            f"施策{measure}は情報化指針{guideline}に属していません。",
+            f"Measure {measure} does not belong to guideline {guideline}.")
+
+
+def duplicate_fiscal_years(fiscal_years: Iterable[Any]) -> list[tuple[int, FieldError]]:
+    """Positions (0-based) of entries repeating a fiscal year already seen, with an error."""
+    seen: dict[Any, int] = {}
+    problems = []
+    for index, fy in enumerate(fiscal_years):
+        if fy in seen:
+            problems.append((index, FieldError(
+                f"{fy}年度の進捗は既に{seen[fy] + 1}件目に入力されています（1年度に1件）。",
+                f"Progress for fiscal year {fy} is already entry {seen[fy] + 1} "
+                f"(one entry per year).")))
+        elif fy is not None:
+            seen[fy] = index
+    return problems

@@ -1,0 +1,45 @@
+"""Reading the initiatives the pages, downloads and actions are built from.
+
+One paged ``package_search`` returns every initiative with its progress and indicators (the
+search index holds each dataset's validated dict), so building a page or a table never costs a
+``package_show`` per initiative, and no result is cut at a row limit.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ckan.plugins import toolkit as tk
+
+from ..domain.identifiers import initiative_name
+
+
+def _page_size() -> int:
+    return int(tk.config.get("ckan.search.rows_max") or 1000)
+
+
+def search_initiatives(context: Optional[dict[str, Any]] = None,
+                       fq: str = "") -> list[dict[str, Any]]:
+    """Every initiative dataset the context's user may see in a search (public ones for
+    anonymous users), by name, in as few ``package_search`` calls as the row limit allows."""
+    out: list[dict[str, Any]] = []
+    query = "+dataset_type:initiative" + (f" {fq}" if fq else "")
+    rows = _page_size()
+    while True:
+        result = tk.get_action("package_search")(
+            dict(context or {}),
+            {"fq": query, "rows": rows, "start": len(out), "sort": "name asc"})
+        out.extend(result["results"])
+        if not result["results"] or len(out) >= result["count"]:
+            return out
+
+
+def initiatives_of_measure(measure_code: str,
+                           context: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+    """The initiatives of one measure (``1-1``)."""
+    return search_initiatives(context, f'+measure_code:"{measure_code}"')
+
+
+def initiative_dataset(number: int, context: Optional[dict[str, Any]] = None
+                       ) -> dict[str, Any]:
+    """One initiative by number (raises ObjectNotFound / NotAuthorized)."""
+    return tk.get_action("package_show")(dict(context or {}), {"id": initiative_name(number)})

@@ -1,0 +1,18 @@
+"""The extension's pages; ``toolkit.blanket.blueprints`` registers exactly the blueprints listed
+in ``__all__``:
+
+- ``plan_pages``: the plan overview, ``/plan-overview`` (:mod:`.overview`);
+- ``plan_files``: the plan's tables as files, ``/plan-data/…`` (:mod:`.downloads`);
+- ``progress_upload``: the staff's progress CSV upload, ``/initiative-progress/upload…``
+  (:mod:`.upload`);
+- ``dcat_pages``: RDF of the ``initiative`` and ``plan`` pages, ``/distribution/<id>``
+  (:mod:`.rdf`);
+- ``csrf_guard``: CSRF checks of the staff's forms whatever came before (:mod:`.csrf`).
+"""
+from .csrf import csrf_guard
+from .downloads import plan_files
+from .overview import plan_pages
+from .rdf import dcat_pages
+from .upload import progress_upload
+
+__all__ = ["plan_pages", "plan_files", "progress_upload", "dcat_pages", "csrf_guard"]

@@ -1,0 +1,87 @@
+"""``/plan-data/…``: the plan's tables as files, built from the live metadata at each request
+(blueprint ``minato_plan_data``).
+
+- ``/plan-data/<table>.<variant>``: ``structure``, ``progress``, ``indicators`` ×
+  ``ja.csv`` (UTF-8 with BOM), ``ja.cp932.csv`` (Shift_JIS), ``en.csv``, ``ja.json``, ``en.json``;
+- ``/plan-data/initiative/<no>/<table>.<variant>``: one initiative's progress and indicators;
+- ``/plan-data/datapackage.json``: the Frictionless data package (relative paths);
+- ``/plan-data/columns.ja.csv``, ``columns.en.csv``: the column dictionary (項目定義書);
+- ``/plan-data/cp932-report.json``: every character the Shift_JIS files replace.
+
+Files are streamed (memory stays flat whatever the number of rows). The Shift_JIS files say in
+the ``X-Cp932-Replacements`` header how many characters they replaced.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Optional
+
+from flask import Blueprint, Response
+
+from ckan.plugins import toolkit as tk
+
+from ..domain.tables import columns as t
+from ..domain.tables import cp932, datapackage, formats, writers
+from ..domain.tables.rows import rows
+from ..logic import initiatives as plan_data
+
+plan_files = Blueprint("minato_plan_data", __name__, url_prefix="/plan-data")
+
+
+def _split(filename: str) -> tuple[Optional[t.Table], Optional[formats.Variant]]:
+    table, _, suffix = filename.partition(".")
+    return t.TABLES.get(table), formats.VARIANTS.get(suffix)
+
+
+def _table_response(table: t.Table, variant: formats.Variant,
+                    initiatives: list[dict[str, Any]], filename: str) -> Response:
+    headers = {"Cache-Control": "no-cache"}
+    if variant.format == "CSV":
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if variant.encoding == "cp932":
+        changes = cp932.cp932_changes(table, rows(table.name, initiatives, "ja"))
+        headers["X-Cp932-Replacements"] = str(sum(1 for _ in changes))
+    body = writers.table_bytes(table, rows(table.name, initiatives, variant.lang), variant)
+    return Response(body, content_type=variant.mimetype, headers=headers)
+
+
+def _bytes_response(body: Iterable[bytes] | bytes, content_type: str,
+                    filename: Optional[str] = None) -> Response:
+    headers = {"Cache-Control": "no-cache"}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(body, content_type=content_type, headers=headers)
+
+
+@plan_files.route("/<filename>")
+def plan_file(filename: str) -> Response:
+    if filename == "datapackage.json":
+        return _bytes_response(datapackage.datapackage_bytes(base_url=tk.config.get("ckan.site_url")),
+                               "application/json")
+    if filename in ("columns.ja.csv", "columns.en.csv"):
+        lang = filename.split(".")[1]
+        return _bytes_response(datapackage.dictionary_bytes(lang), "text/csv; charset=utf-8",
+                               f"minato-plan-{filename}")
+    if filename == "cp932-report.json":
+        initiatives = plan_data.search_initiatives()
+        report = [change.as_dict() for table in t.TABLES.values()
+                  for change in cp932.cp932_changes(table, rows(table.name, initiatives, "ja"))]
+        return _bytes_response(json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
+                               "application/json")
+    table, variant = _split(filename)
+    if table is None or variant is None:
+        return tk.abort(404, "ファイルが見つかりません / No such file")
+    return _table_response(table, variant, plan_data.search_initiatives(),
+                           formats.file_name(table.name, variant))
+
+
+@plan_files.route("/initiative/<int:number>/<filename>")
+def initiative_file(number: int, filename: str) -> Response:
+    table, variant = _split(filename)
+    if table is None or variant is None or table.name not in t.INITIATIVE_TABLES:
+        return tk.abort(404, "ファイルが見つかりません / No such file")
+    try:
+        pkg = plan_data.initiative_dataset(number)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, f"取組{number}はありません / No initiative {number}")
+    return _table_response(table, variant, [pkg], formats.file_name(table.name, variant, number))

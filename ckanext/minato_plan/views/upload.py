@@ -1,0 +1,162 @@
+"""Staff progress upload pages (blueprint ``minato_progress``).
+
+``/initiative-progress/upload``                 GET: the upload form; POST: validate, store, redirect
+``/initiative-progress/upload/<token>``         the preview (changes or row-level errors)
+``/initiative-progress/upload/<token>/apply``   POST: apply the previewed changes, all or none
+``/initiative-progress/upload/<token>/errors.csv``  the errors as CSV (UTF-8 with BOM)
+
+The preview is kept server-side (Redis) under a random token; the apply form posts only the
+token, so no value is taken from the browser without being validated again.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ckan.common import g
+from ckan.plugins import toolkit as tk
+
+from ..domain import labels
+from ..domain.plan import load_plan
+from ..domain.progress_upload.parsing import Problem, problems_csv
+from ..helpers import minato_current_language
+
+progress_upload = Blueprint("minato_progress", __name__)
+
+def _context() -> dict[str, Any]:
+    return {"user": g.user, "auth_user_obj": g.userobj}
+
+
+def _may_upload() -> bool:
+    try:
+        tk.check_access("minato_plan_progress_upload_preview", _context(), {})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def _refuse():
+    if not g.userobj:
+        return tk.redirect_to("user.login", came_from=request.full_path)
+    return tk.abort(403, tk._(
+        "Only editors and admins of Minato City (minato-city) can record progress."))
+
+
+@progress_upload.route("/initiative-progress/upload", methods=["GET", "POST"])
+def upload_form():
+    if not _may_upload():
+        return _refuse()
+    error = None
+    if request.method == "POST":
+        file = request.files.get("upload")
+        if file is None or not file.filename:
+            error = tk._("Choose a CSV file to upload.")
+        else:
+            try:
+                result = tk.get_action("minato_plan_progress_upload_preview")(
+                    _context(), {"upload": file.stream, "filename": file.filename})
+            except tk.NotAuthorized as err:
+                return tk.abort(403, str(err))
+            except tk.ValidationError as err:
+                error = "; ".join(str(m) for v in err.error_dict.values() for m in v)
+            else:
+                return tk.redirect_to("minato_progress.preview", token=result["token"])
+    return tk.render("minato_plan/progress_upload.html", {
+        "error": error, "lang": minato_current_language(),
+        "plan_dataset": load_plan().id})
+
+
+def _show(token: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("minato_plan_progress_upload_show")(_context(), {"token": token})
+    except tk.ObjectNotFound as err:
+        return tk.abort(404, str(err))
+    except tk.NotAuthorized as err:
+        return tk.abort(403, str(err))
+
+
+def _field_name(field: str) -> str:
+    names = {"status": tk._("status"), "rating": tk._("rating"),
+             "summary_ja": tk._("summary (Japanese)"), "summary_en": tk._("summary (English)"),
+             "sample": tk._("sample data")}
+    return names.get(field, field)
+
+
+def _value_label(field: str, value: Any, lang: str) -> str:
+    if value is None:
+        return tk._("(none)")
+    if field == "status":
+        return labels.status_label(value, lang)
+    if field == "rating":
+        return labels.rating_label(value, lang)
+    if field == "sample":
+        return tk._("yes") if value else tk._("no")
+    return str(value) if value != "" else tk._("(empty)")
+
+
+def _view_model(record: dict[str, Any], lang: str) -> dict[str, Any]:
+    initiatives = record.get("initiatives") or {}
+    rows = []
+    for change in record.get("changes") or []:
+        info = initiatives.get(change["name"]) or {}
+        title = (info.get("title") or {}).get(lang) or (info.get("title") or {}).get("ja") or ""
+        rows.append({
+            "row": change["row"], "name": change["name"],
+            "initiative": f"{change['initiative_no']} {title}",
+            "fiscal_year": labels.fiscal_year_label(change["fiscal_year"], lang, "choice"),
+            "field": _field_name(change["field"]),
+            "old": _value_label(change["field"], change["old"], lang),
+            "new": _value_label(change["field"], change["new"], lang),
+            "is_new": change["old"] is None,
+        })
+    problems = [Problem.from_dict(p) for p in record.get("problems") or []]
+    return {
+        "record": record, "changes": rows, "lang": lang,
+        "problems": [{"row": p.row, "column": p.header or p.column or "",
+                      "message": p.ja if lang == "ja" else p.en,
+                      "other": p.en if lang == "ja" else p.ja} for p in problems],
+        "initiative_count": len({c["name"] for c in record.get("changes") or []}),
+    }
+
+
+@progress_upload.route("/initiative-progress/upload/<token>")
+def preview(token: str):
+    if not _may_upload():
+        return _refuse()
+    record = _show(token)
+    return tk.render("minato_plan/progress_preview.html",
+                     _view_model(record, minato_current_language()))
+
+
+@progress_upload.route("/initiative-progress/upload/<token>/apply", methods=["POST"])
+def apply(token: str):
+    if not _may_upload():
+        return _refuse()
+    try:
+        result = tk.get_action("minato_plan_progress_upload_apply")(_context(), {"token": token})
+    except tk.ObjectNotFound as err:
+        return tk.abort(404, str(err))
+    except tk.NotAuthorized as err:
+        return tk.abort(403, str(err))
+    except tk.ValidationError as err:
+        record = _show(token)
+        data = _view_model(record, minato_current_language())
+        data["apply_error"] = [str(m) for v in err.error_dict.values() for m in v]
+        return tk.render("minato_plan/progress_preview.html", data), 409
+    tk.h.flash_success(tk._("Progress of {n} initiative(s) updated.").format(
+        n=len(result["initiatives"])))
+    if not result.get("search_index_updated", True):
+        tk.h.flash_error(tk._("Saved, but the search index could not be updated. Ask an "
+                              "administrator to run `ckan search-index rebuild`."))
+    return tk.redirect_to("minato_progress.preview", token=token)
+
+
+@progress_upload.route("/initiative-progress/upload/<token>/errors.csv")
+def errors_csv(token: str):
+    if not _may_upload():
+        return _refuse()
+    record = _show(token)
+    problems = [Problem.from_dict(p) for p in record.get("problems") or []]
+    return Response(problems_csv(problems), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=progress-upload-errors.csv"})

@@ -1,0 +1,182 @@
+"""What an API user finds through package_search once the plan is loaded (real Solr)."""
+import html
+import re
+
+import pytest
+
+from ckan.plugins import toolkit as tk
+
+
+def _search(**params):
+    return tk.get_action("package_search")({}, params)
+
+
+def _facet(result, field):
+    return {item["name"]: item["count"] for item in result["search_facets"][field]["items"]}
+
+
+@pytest.mark.usefixtures("loaded_plan")
+class TestPlanSearch:
+
+    def test_all_initiatives_are_found(self):
+        assert _search(fq="dataset_type:initiative", rows=0)["count"] == 39
+        assert _search(fq="dataset_type:plan", rows=0)["count"] == 1
+
+    def test_guideline_facet_counts(self):
+        result = _search(fq="dataset_type:initiative", rows=0,
+                         **{"facet.field": ["guideline_no", "new_or_continued",
+                                            "measure_code"]})
+        assert _facet(result, "guideline_no") == {"1": 16, "2": 11, "3": 8, "4": 4}
+        assert _facet(result, "new_or_continued") == {"new": 21, "continued": 18}
+        assert _facet(result, "measure_code") == {
+            "1-1": 5, "1-2": 11, "2-1": 11, "3-1": 2, "3-2": 1, "3-3": 5, "4-1": 2, "4-2": 2}
+
+    def test_filter_by_guideline(self):
+        result = _search(fq="guideline_no:2", rows=100)
+        assert sorted(r["initiative_no"] for r in result["results"]) == list(range(17, 28))
+
+    def test_filter_by_measure_and_type(self):
+        result = _search(fq='measure_code:"3-3" AND new_or_continued:new', rows=100)
+        assert sorted(r["initiative_no"] for r in result["results"]) == [32, 34]
+
+    def test_group_facet_matches_guidelines(self):
+        result = _search(fq="dataset_type:initiative", rows=0, **{"facet.field": ["groups"]})
+        assert _facet(result, "groups") == {"guideline-1": 16, "guideline-2": 11,
+                                            "guideline-3": 8, "guideline-4": 4}
+
+    def test_english_title_is_searchable(self):
+        result = _search(q="telework", rows=10)
+        assert [r["name"] for r in result["results"]] == ["minato-plan-initiative-32"]
+
+    def test_results_carry_the_contract_fields(self):
+        result = _search(fq="initiative_no:27", rows=1)["results"][0]
+        assert result["title_translated"] == {"ja": "オープンデータ活用の推進",
+                                              "en": "Promotion of open data use"}
+        assert (result["guideline_no"], result["measure_code"], result["plan_page"]) == (
+            2, "2-1", 76)
+
+
+# --- Japanese-aware search (tools/solr/schema-ja.xml + the plugin's edismax and qf) -----------
+# A regression subset of the relevance benchmark (bench/search_queries.yaml); the benchmark
+# itself (bench/search_relevance.py) prints recall@10 and MRR for the stock and our schema.
+
+def _numbers(result):
+    return [r.get("initiative_no") for r in result["results"]]
+
+
+@pytest.mark.usefixtures("loaded_plan")
+class TestJapaneseSearch:
+
+    @pytest.mark.parametrize("q, want", [
+        ("テレワーク", {32}),                     # katakana word inside テレワークの推進
+        ("オープンデータ", {27}),
+        ("省エネ", {9}),                          # part of 省エネルギー化 (CJK bigrams)
+        ("サイネージ", {17}),                     # part of デジタルサイネージ
+        ("ﾃﾚﾜｰｸ", {32}),                          # half-width katakana
+        ("ＩＣＴパートナーシップ", {25}),          # full-width letters
+        ("５Ｇ", {24, 30}),
+        ("セキュリティー", {36, 37, 38, 39}),      # long-vowel spelling of セキュリティ
+        ("手続き", {1, 3, 8}),                     # everyday okurigana of the plan's 手続
+        ("オンライン相談", {4}),                   # イベントや相談等のオンライン活用
+        ("AI 情報発信", {19}),                     # mixed Japanese and Latin
+        ("働きやすい職場", {31, 32, 33, 34, 35}),  # measure 3-3, named only in the description
+        ("teleworking", {32}),                    # English stemming still works
+        ("libraries", {15}),
+        ("MaaS", {10}),
+    ])
+    def test_finds_the_initiatives_first(self, q, want):
+        top = _numbers(_search(q=q, rows=10))
+        assert want <= set(top)
+        assert set(top[:len(want)]) == want
+
+    def test_a_word_written_without_spaces_must_match_as_a_whole(self):
+        # 標準化 = 標準 + 化; 化 alone is in every 〜化 of the plan (情報化, ICT化, …)
+        assert _numbers(_search(q="標準化", rows=50)) == [34]
+
+    def test_the_callers_own_query_fields_are_kept(self):
+        assert _search(q="テレワーク", qf="name", rows=10)["count"] == 0
+        assert _numbers(_search(q="テレワーク", defType="dismax", rows=10)) == [32]
+
+
+# --- facets: guideline, measure, new/continued, latest status and rating, labelled -----------
+
+def _labels(result, field):
+    return {item["name"]: item["display_name"] for item in result["search_facets"][field]["items"]}
+
+
+@pytest.mark.usefixtures("loaded_plan")
+class TestPlanFacets:
+
+    def test_facet_items_are_labelled_from_the_plan(self):
+        result = _search(fq="dataset_type:initiative", rows=0, **{"facet.field": [
+            "guideline_no", "measure_code", "new_or_continued"]})
+        assert _labels(result, "measure_code")["1-1"] == (
+            "1-1 「新しい生活様式」に対応した質の高い行政サービスの実現")
+        assert _labels(result, "guideline_no")["4"] == "4 信頼される情報化の推進"
+        assert _labels(result, "new_or_continued") == {"new": "新規", "continued": "継続"}
+        result = _search(fq="dataset_type:initiative", rows=0,
+                         **{"facet.field": ["groups", "organization"]})
+        assert _labels(result, "groups")["guideline-4"] == "情報化指針4 信頼される情報化の推進"
+        assert _labels(result, "organization") == {"minato-city": "港区"}
+
+    def test_search_page_offers_the_facets_in_japanese(self, app):
+        body = app.get("/initiative/").body
+        assert {"情報化指針", "施策", "新規・継続"} <= set(_facet_headings(body))
+        assert {"1-1 「新しい生活様式」に対応した質の高い行政サービスの実現",
+                "4 信頼される情報化の推進", "継続", "港区"} <= set(_facet_labels(body))
+        assert "measure_code=4-2" in body
+
+    def test_search_page_offers_the_facets_in_english(self, app):
+        body = app.get("/en/initiative/").body
+        assert {"Guideline", "Measure", "New or continued"} <= set(_facet_headings(body))
+        assert {"3-3 Efficient and sound operations for a better workplace",
+                "4 Trustworthy informatization", "Continued",
+                # CKAN's own group and organization facets follow the language too
+                "Guideline 4: Trustworthy informatization", "Minato City"} <= set(
+                    _facet_labels(body))
+
+
+def _facet_headings(body):
+    return re.findall(r'<h2 class="module-heading">\s*<i class="fa fa-filter"></i>\s*(.*?)\s*</h2>',
+                      body, re.S)
+
+
+def _facet_labels(body):
+    return [html.unescape(label) for label in re.findall(
+        r'<span class="item-label">(.*?)</span>', body, re.S)]
+
+
+class TestFacetLabelsFromTheModel:
+    """search.py (pure): the progress facets appear once progress is recorded."""
+
+    def test_status_and_rating_labels(self):
+        from ckanext.minato_plan.domain import search
+        from ckanext.minato_plan.domain.plan import load_plan
+
+        facets = {"latest_status": {"items": [{"name": "in_progress", "display_name": "x"},
+                                              {"name": "unknown", "display_name": "unknown"}]},
+                  "latest_rating": {"items": [{"name": "B", "display_name": "B"}]}}
+        search.label_facet_items(facets, load_plan(), "en")
+        assert [i["display_name"] for i in facets["latest_status"]["items"]] == [
+            "In progress", "unknown"]
+        assert facets["latest_rating"]["items"][0]["display_name"] == "B Mostly on plan"
+        search.label_facet_items(facets, load_plan(), "ja")
+        assert facets["latest_status"]["items"][0]["display_name"] == "実施中"
+        assert facets["latest_rating"]["items"][0]["display_name"] == "B 概ね達成"
+
+    def test_facet_titles_follow_the_language(self):
+        from ckanext.minato_plan.domain import search
+
+        assert list(search.facet_titles("ja").values()) == [
+            "情報化指針", "施策", "新規・継続", "最新の進捗状況", "最新の評価"]
+        assert search.facet_titles("en")["latest_rating"] == "Latest rating"
+
+    def test_query_params_fill_only_what_the_caller_left_out(self):
+        from ckanext.minato_plan.domain import search
+
+        assert search.query_params({"q": "x"}, "title^2  text", "edismax") == {
+            "q": "x", "qf": "title^2 text", "defType": "edismax"}
+        assert search.query_params({"q": "x", "qf": "name", "defType": "lucene"},
+                                   "title", "edismax") == {
+            "q": "x", "qf": "name", "defType": "lucene"}
+        assert search.query_params({"q": "x"}, "", "") == {"q": "x"}

@@ -1,0 +1,87 @@
+"""Field rules and their bilingual messages (pure: no CKAN)."""
+import pytest
+
+from ckanext.minato_plan.domain import rules
+
+
+@pytest.mark.parametrize("value, expected", [(2021, 2021), ("2026", 2026), ("２０２３", 2023)])
+def test_fiscal_year_accepts_plan_years(value, expected):
+    assert rules.fiscal_year(value) == expected
+
+
+@pytest.mark.parametrize("value", [2020, 2027, "R3", "", "2021.5", True])
+def test_fiscal_year_rejects_others_in_both_languages(value):
+    with pytest.raises(rules.FieldError) as err:
+        rules.fiscal_year(value)
+    assert "年度" in err.value.ja and "Fiscal year" in err.value.en
+    assert str(err.value) == f"{err.value.ja} / {err.value.en}"
+
+
+def test_fiscal_year_message_names_the_range():
+    with pytest.raises(rules.FieldError) as err:
+        rules.fiscal_year(2030)
+    assert "2021" in err.value.en and "2026" in err.value.en and "2030" in err.value.en
+    assert "令和3年度" in err.value.ja and "令和8年度" in err.value.ja
+
+
+@pytest.mark.parametrize("value, code", [("in_progress", "in_progress"), ("実施中", "in_progress"),
+                                         ("Completed", "completed"), (" 中止 ", "suspended")])
+def test_status_accepts_codes_and_labels(value, code):
+    assert rules.status(value) == code
+
+
+def test_status_rejects_unknown_with_choices_listed():
+    with pytest.raises(rules.FieldError) as err:
+        rules.status("done")
+    assert "in_progress" in err.value.en and "実施中" in err.value.ja and "'done'" in err.value.en
+
+
+@pytest.mark.parametrize("value, code", [("A", "A"), ("概ね達成", "B"), ("-", "-"),
+                                         ("behind plan", "C")])
+def test_rating_scale(value, code):
+    assert rules.rating(value) == code
+
+
+def test_rating_rejects_d():
+    with pytest.raises(rules.FieldError, match="Rating must be one of"):
+        rules.rating("D")
+
+
+def test_initiative_guideline_measure_ranges():
+    assert rules.initiative_no("39") == 39
+    with pytest.raises(rules.FieldError, match="between 1 and 39"):
+        rules.initiative_no(40)
+    assert rules.guideline_no(4) == 4
+    with pytest.raises(rules.FieldError, match="between 1 and 4"):
+        rules.guideline_no(5)
+    assert rules.measure_code("3－3") == "3-3"
+    with pytest.raises(rules.FieldError, match="Measure code must be one of"):
+        rules.measure_code("3-4")
+
+
+def test_plan_page_optional_and_positive():
+    assert rules.plan_page("") is None
+    assert rules.plan_page(None) is None
+    assert rules.plan_page("48") == 48
+    with pytest.raises(rules.FieldError, match="positive"):
+        rules.plan_page(0)
+
+
+def test_measure_must_belong_to_guideline():
+    rules.measure_in_guideline("2-1", 2)
+    with pytest.raises(rules.FieldError) as err:
+        rules.measure_in_guideline("2-1", 3)
+    assert "施策2-1は情報化指針3に属していません" in err.value.ja
+    assert "Measure 2-1 does not belong to guideline 3" in err.value.en
+
+
+def test_duplicate_fiscal_years_point_at_the_repeat():
+    problems = rules.duplicate_fiscal_years([2021, 2022, 2021, 2023, 2022])
+    assert [index for index, _err in problems] == [2, 4]
+    assert "entry 1" in problems[0][1].en
+
+
+@pytest.mark.parametrize("value", ["¹", "٣", "2٠21", "²⁰²¹"])
+def test_non_ascii_digits_are_a_clear_error_not_a_crash(value):
+    with pytest.raises(rules.FieldError, match="whole number"):
+        rules.fiscal_year(value)
