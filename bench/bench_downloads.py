@@ -31,9 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from ckanext.minato_plan.domain import records, sample  # noqa: E402
-from ckanext.minato_plan.domain.tables import cp932, formats, writers  # noqa: E402
-from ckanext.minato_plan.domain.tables import datapackage as dp  # noqa: E402
-from ckanext.minato_plan.domain.tables import columns, csv_safety  # noqa: E402
+from ckanext.minato_plan.domain.tables import columns, formats, writers  # noqa: E402
 from ckanext.minato_plan.domain.tables import rows as table_rows  # noqa: E402
 from ckanext.minato_plan.domain.labels import STATUSES  # noqa: E402
 from ckanext.minato_plan.domain.plan import load_plan  # noqa: E402
@@ -74,8 +72,8 @@ def synthetic(n: int) -> Iterator[dict[str, Any]]:
 
 def _write(table: str, suffix: str, initiatives: Any, lazy: bool = False) -> int:
     variant = formats.VARIANTS[suffix]
-    builder = {"structure": t.structure_rows, "progress": t.progress_rows,
-               "indicators": t.indicator_rows}[table]
+    builder = {"structure": table_rows.structure_rows, "progress": table_rows.progress_rows,
+               "indicators": table_rows.indicator_rows}[table]
     rows = builder(initiatives, variant.lang) if lazy else table_rows.rows(table, initiatives,
                                                                   variant.lang)
     size = 0

@@ -54,7 +54,7 @@ def main() -> int:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
 
-    from ckanext.minato_plan.domain.progress_upload import changes, parsing as upload
+    from ckanext.minato_plan.domain.progress_upload import parsing as upload
     from support.progress_csv import full_file
 
     with flask_app.test_request_context("/initiative-progress/upload"):

@@ -15,6 +15,16 @@ def _get(name: str):
     return tk.config.get(PREFIX + name)
 
 
+def organization() -> str:
+    """The name of the organization that owns the plan."""
+    return str(_get("organization") or "minato-city")
+
+
+def loader_user() -> str:
+    """The name of the system account the loader writes as."""
+    return str(_get("loader_user") or "minato-plan-loader")
+
+
 @dataclasses.dataclass(frozen=True)
 class UploadLimits:
     max_bytes: int

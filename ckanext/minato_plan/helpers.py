@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from ckan.plugins import toolkit as tk
 
-from .dcat import schemaorg
+from . import config
 from .domain import charts, labels, pages, search, text
 from .domain.plan import load_plan
 from .logic import activity
@@ -34,11 +34,11 @@ __all__ = [
     "minato_is_true",
     "minato_language_links",
     "minato_initiative_page",
-    "minato_structured_data",
     "minato_chart_colour",
     "minato_search_language",
     "minato_facet_titles",
     "minato_label_facet_items",
+    "minato_plan_facets_here",
     "minato_progress_last_updated",
     "minato_form_repeating",
 ]
@@ -146,11 +146,6 @@ def minato_initiative_page(pkg: dict[str, Any]) -> pages.InitiativePage:
     return pages.initiative_page(plan, pkg, same_measure)
 
 
-def minato_structured_data(pkg: dict[str, Any]) -> str:
-    """schema.org JSON-LD of a plan or initiative dataset, in Japanese and English."""
-    return schemaorg.structured_data(pkg)
-
-
 def minato_chart_colour(category: str) -> str:
     return charts.colour(category)
 
@@ -176,7 +171,27 @@ def minato_facet_titles() -> dict[str, str]:
 def minato_label_facet_items(search_facets: dict[str, Any]) -> dict[str, Any]:
     """package_search's ``search_facets`` with the plan's facet items labelled in the current
     language (``1-1 「新しい生活様式」に対応した…`` / ``1-1 High-quality …``)."""
-    return search.label_facet_items(search_facets, load_plan(), minato_search_language())
+    return search.label_facet_items(search_facets, load_plan(), minato_search_language(),
+                                    config.organization())
+
+
+def _page_id() -> Optional[str]:
+    try:
+        return (tk.request.view_args or {}).get("id")
+    except (RuntimeError, AttributeError, TypeError):  # outside a request
+        return None
+
+
+def minato_plan_facets_here(package_type: Any = None, page: str = "dataset") -> bool:
+    """Whether the current search page shows the plan's facets: searches of initiatives and
+    plans, the guideline groups' pages and the page of the plan's organization; not the
+    portal's other datasets, groups and organizations."""
+    if page == "group":
+        return search.shows_plan_facets(group_name=_page_id(), plan=load_plan())
+    if page == "organization":
+        return search.shows_plan_facets(organization_name=_page_id(),
+                                        organization=config.organization())
+    return search.shows_plan_facets(package_type=package_type)
 
 
 # Staff progress ---------------------------------------------------------------------------

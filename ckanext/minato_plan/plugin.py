@@ -10,8 +10,9 @@ from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from . import config, helpers
 from .dcat import profile as dcat_profile
-from .domain import indexing, licenses, search
-from .logic import datastore
+from .dcat import schemaorg
+from .domain import indexing, search
+from .logic import datastore, licenses
 
 
 @tk.blanket.helpers
@@ -33,13 +34,13 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_: Any) -> None:
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "minato_plan")
-        if not config_.get("licenses_group_url"):
-            config_["licenses_group_url"] = licenses.file_url()
         dcat_profile.configure(config_)
+        schemaorg.configure(config_)
 
     # IConfigurable
     def configure(self, config_: Any) -> None:
         datastore.register_listeners()
+        licenses.add_plan_license()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +64,22 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         helpers.minato_label_facet_items(search_results.get("search_facets") or {})
         return search_results
 
-    # IFacets: the plan's facets first, then CKAN's (dataset search, guideline groups, ward)
+    # IFacets: the plan's facets first, then CKAN's, on the plan's search pages only
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        if not helpers.minato_plan_facets_here(package_type):
+            return facets_dict
         return {**helpers.minato_facet_titles(), **facets_dict}
 
     def group_facets(self, facets_dict: dict[str, Any], group_type: str,
                      package_type: Any) -> dict[str, Any]:
+        if not helpers.minato_plan_facets_here(page="group"):
+            return facets_dict
         return {**helpers.minato_facet_titles(), **facets_dict}
 
     def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
                             package_type: Any) -> dict[str, Any]:
+        if not helpers.minato_plan_facets_here(page="organization"):
+            return facets_dict
         return {**helpers.minato_facet_titles(), **facets_dict}
 
     # IDCATURIGenerator: /dataset/<name> and /distribution/<id> (dcat/profile.py)

@@ -10,7 +10,7 @@ import requests
 from ckan.lib import search
 from ckan.plugins import toolkit as tk
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_JA = ROOT / "tools" / "solr" / "schema-ja.xml"
 SCHEMA_STOCK = Path(ckan.__file__).parent / "config" / "solr" / "schema.xml"
 

@@ -50,9 +50,9 @@ from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from .. import config
+from ..logic import official
 from ..domain import dcat as mapping
 from ..domain import records
-from ..domain.identifiers import ORGANIZATION_NAME
 from ..domain.plan import Plan, load_plan
 from ..domain.text import text_dict
 
@@ -83,7 +83,7 @@ def distribution_iri(base: str, resource_id: str) -> str:
 
 
 def publisher_iri(base: str) -> str:
-    return f"{base.rstrip('/')}/organization/{ORGANIZATION_NAME}"
+    return f"{base.rstrip('/')}/organization/{config.organization()}"
 
 
 def _lit(texts: dict[str, str]) -> Iterable[Literal]:
@@ -112,7 +112,22 @@ class _Static:
     point, the area, and the typing of the code-list values we use."""
 
     def __init__(self, base: str, contact_url: str, contact_email: str, availability: str):
-        self.plan = plan = load_plan()
+        self.plan = load_plan()
+        self._concepts(base)
+        self._agents(base, contact_url, contact_email)
+        self._series(base)
+        self._file_types()
+        self._prefixes(base)
+        self._availability(availability)
+        self.languages = [URIRef(iri) for iri in mapping.LANGUAGE_IRIS.values()]
+        self.frequency = URIRef(mapping.FREQUENCY_ANNUAL)
+        self.common_triples = (self.publisher_triples + self.contact_triples + self.area_triples
+                               + [(ref, RDF.type, DCT.LinguisticSystem) for ref in self.languages]
+                               + [(self.frequency, RDF.type, DCT.Frequency)])
+
+    def _concepts(self, base: str) -> None:
+        """The plan's concept scheme: each concept with its broader concept and its scheme."""
+        plan = self.plan
         self.scheme = scheme = mapping.concept_scheme(plan, base)
         self.scheme_ref = scheme_ref = URIRef(scheme.iri)
         by_iri = {c.iri: c for c in scheme.concepts}
@@ -141,6 +156,9 @@ class _Static:
             if c.broader is None:
                 self.full_scheme.append((scheme_ref, SKOS.hasTopConcept, URIRef(c.iri)))
 
+    def _agents(self, base: str, contact_url: str, contact_email: str) -> None:
+        """The publisher, the contact point and the area."""
+        plan = self.plan
         self.publisher = publisher = URIRef(publisher_iri(base))
         ptype = URIRef(mapping.PUBLISHER_TYPE_LOCAL_AUTHORITY)
         self.publisher_triples = [
@@ -168,13 +186,9 @@ class _Static:
         self.area_triples += [(area, SKOS.prefLabel, lit)
                               for lit in _lit(plan.area.label.as_dict())]
 
-        self.languages = [URIRef(iri) for iri in mapping.LANGUAGE_IRIS.values()]
-        self.frequency = URIRef(mapping.FREQUENCY_ANNUAL)
-        self.common_triples = (self.publisher_triples + self.contact_triples + self.area_triples
-                               + [(ref, RDF.type, DCT.LinguisticSystem) for ref in self.languages]
-                               + [(self.frequency, RDF.type, DCT.Frequency)])
-
-        # The plan as a dataset series: what an initiative's graph says about its series.
+    def _series(self, base: str) -> None:
+        """The plan as a dataset series: what an initiative's graph says about its series."""
+        plan, publisher, contact = self.plan, self.publisher, self.contact
         plan_record = records.plan_dataset_dict(plan)
         self.series = series = URIRef(dataset_iri(base, plan.id))
         self.series_triples = [
@@ -186,6 +200,7 @@ class _Static:
         self.series_triples += [(series, DCT.description, lit)
                                 for lit in _lit(text_dict(plan_record["notes_translated"]))]
 
+    def _file_types(self) -> None:
         self.file_types = {}  # code -> (format ref, media type ref or None, typing triples)
         for ft in mapping.FILE_TYPES:
             fmt = URIRef(ft.iri)
@@ -195,6 +210,8 @@ class _Static:
                 typing.append((media, RDF.type, DCT.MediaType))
             self.file_types[ft.code] = (fmt, media, typing)
 
+    def _prefixes(self, base: str) -> None:
+        plan, scheme = self.plan, self.scheme
         # Prefixes for the namespaces of our IRIs: shorter Turtle, and rdflib's serializers
         # look each unbound IRI up again at every use (a prefix makes it one dictionary hit).
         self.prefixes = [
@@ -211,6 +228,7 @@ class _Static:
             ("iana", mapping.IANA_MEDIA_TYPE_BASE),
         ]
 
+    def _availability(self, availability: str) -> None:
         self.availability = None
         self.availability_triples: list[tuple] = []
         if availability in mapping.PLANNED_AVAILABILITY:
@@ -251,6 +269,8 @@ _RESOURCE_KEYS_OURS = ("url", "access_url", "download_url", "format", "mimetype"
 _DATASET_KEYS_OURS = ("url", "contact", "language", "frequency", "theme", "spatial_coverage",
                       "spatial_uri", "issued", "modified", "metadata_created",
                       "metadata_modified", "in_series")
+# What we write for every dataset, plan or not (landing page and dates).
+_DATASET_KEYS_WRITTEN = ("url", "issued", "modified", "metadata_created", "metadata_modified")
 # Resource fields only the stock code maps: a resource with any of them goes through it (our
 # fields are added after); a resource without them (the usual case) is written by us alone,
 # which is several times cheaper than the stock per-resource code.
@@ -290,24 +310,38 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         base = catalog_uri()
         static = _static(base)
+        ours = official.is_official(dataset_dict)
         # The stock DCAT-AP 3 code writes what it writes right (titles and descriptions per
         # language, identifier, keywords, temporal coverage, the DCAT-AP 2/3 fields and the
-        # resources with fields only it maps); the rest we write below, as IRIs.
-        super().graph_from_dataset(self._for_stock(dataset_dict, static), dataset_ref)
-        self._add_ours(dataset_dict, dataset_ref, base, static)
+        # resources with fields only it maps); the rest we write below, as IRIs. The plan's
+        # values (publisher 港区, period, area, languages, themes, series) go to the plan's own
+        # datasets only; every other dataset keeps its own organization as publisher.
+        super().graph_from_dataset(self._for_stock(dataset_dict, static, ours), dataset_ref)
+        self._add_common(dataset_dict, dataset_ref, base, static, ours)
+        if ours:
+            self._add_plan_values(dataset_dict, dataset_ref, static)
+        else:
+            self._add_organization(dataset_dict, dataset_ref, base)
 
-    def _for_stock(self, dataset_dict: dict[str, Any], static: _Static) -> dict[str, Any]:
+    def _for_stock(self, dataset_dict: dict[str, Any], static: _Static,
+                   ours: bool) -> dict[str, Any]:
         d = dict(dataset_dict)
         plan = static.plan
-        kind = d.get("type")
+        kind = d.get("type") if ours else "dataset"
         name = d.get("name") or ""
         d["identifier"] = mapping.dataset_identifier(name) if name else d.get("identifier")
-        titles = text_dict(d.get("title_translated"), d.get("title") or name)
-        notes = text_dict(d.get("notes_translated"), d.get("notes") or "")
+        if ours:
+            titles = text_dict(d.get("title_translated"), d.get("title") or name)
+            notes = text_dict(d.get("notes_translated"), d.get("notes") or "")
+        else:
+            lang = _site_language()
+            titles = {lang: str(d.get("title") or name)}
+            notes = {lang: str(d["notes"])} if d.get("notes") else {}
         # dct:description is mandatory: a dataset without one is described by its title
         d["title_translated"] = titles
         d["notes_translated"] = notes or dict(titles)
-        d["temporal_coverage"] = [self._temporal(d, plan)]
+        if ours:
+            d["temporal_coverage"] = [self._temporal(d, plan)]
         if kind == "initiative":
             keywords = mapping.initiative_keywords(plan, d.get("guideline_no"),
                                                    d.get("measure_code"))
@@ -320,7 +354,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         d["tags_translated"] = {lang: words for lang, words in keywords.items() if words}
         # a non-empty publisher stops the stock fallback to the organization: ours is below
         d["publisher"] = [{}]
-        for key in _DATASET_KEYS_OURS:
+        for key in (_DATASET_KEYS_OURS if ours else _DATASET_KEYS_WRITTEN):
             d.pop(key, None)
         resources = []
         for r in d.get("resources") or []:
@@ -343,12 +377,10 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
                 start, end = mapping.plan_period(plan)
         return {"start": start.isoformat(), "end": end.isoformat()}
 
-    def _add_ours(self, d: dict[str, Any], ref, base: str, static: _Static) -> None:
+    def _once(self):
+        """``once(key, triples)``: adds the triples the first time ``key`` is seen in this
+        graph (the catalog graph holds every dataset, and shares these nodes)."""
         g = self.g
-        add = g.add
-        kind = d.get("type")
-
-        # static parts, once per graph (the catalog graph holds every dataset)
         done = getattr(g, "_minato_plan_static", None)
         if done is None:
             done = set()
@@ -358,11 +390,17 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             if key not in done:
                 done.add(key)
                 for t in triples:
-                    add(t)
+                    g.add(t)
 
-        if "common" not in done:
-            for prefix, namespace in static.prefixes:
-                g.bind(prefix, namespace)
+        return once
+
+    def _add_plan_values(self, d: dict[str, Any], ref, static: _Static) -> None:
+        """What the plan states for its datasets: languages, periodicity, area, the ward as
+        publisher and contact, themes and the series."""
+        g = self.g
+        add = g.add
+        kind = d.get("type")
+        once = self._once()
         once("common", static.common_triples)
         for language in static.languages:
             add((ref, DCT.language, language))
@@ -386,10 +424,35 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             add((ref, DCAT.theme, theme))
             once(str(theme), static.concepts[str(theme)])
 
+    def _add_organization(self, d: dict[str, Any], ref, base: str) -> None:
+        """An ordinary dataset's publisher: its own organization; its contact points typed as
+        vcard:Kind (the class DCAT-AP 3's shapes ask for, without inference)."""
+        add = self.g.add
+        org = d.get("organization") or {}
+        if isinstance(org, dict) and org.get("name"):
+            agent = _iri(f"{base.rstrip('/')}/organization/{org['name']}")
+            add((ref, DCT.publisher, agent))
+            add((agent, RDF.type, FOAF.Agent))
+            add((agent, FOAF.name, Literal(org.get("title") or org["name"],
+                                           lang=_site_language())))
+        for contact in list(self.g.objects(ref, DCAT.contactPoint)):
+            add((contact, RDF.type, VCARD.Kind))
+
+    def _add_common(self, d: dict[str, Any], ref, base: str, static: _Static,
+                    ours: bool) -> None:
+        """Landing page, dates and distributions, for every dataset."""
+        g = self.g
+        add = g.add
+        kind = d.get("type")
+        once = self._once()
+        if not getattr(g, "_minato_plan_prefixes", False):
+            g._minato_plan_prefixes = True
+            for prefix, namespace in static.prefixes:
+                g.bind(prefix, namespace)
         page = d.get("url") or ""
         if not page.startswith(("http://", "https://", "/")):
-            page = (landing_page(base, kind, d["name"])
-                    if kind in DATASET_TYPES and d.get("name") else "")
+            page = (landing_page(base, kind if ours else "dataset", d["name"])
+                    if d.get("name") else "")
         if page:
             page_ref = _iri(_absolute(page, base))
             add((ref, DCAT.landingPage, page_ref))
@@ -467,10 +530,13 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         g = self.g
         add = g.add
         cfg = tk.config
-        titles = {"ja": config.dcat("catalog_title_ja") or cfg.get("ckan.site_title"),
-                  "en": config.dcat("catalog_title_en")}
-        descriptions = {"ja": config.dcat("catalog_description_ja"),
-                        "en": config.dcat("catalog_description_en")}
+        plan = load_plan()
+        title, description = mapping.catalog_title(plan), mapping.catalog_description(plan)
+        titles = {"ja": (config.dcat("catalog_title_ja") or cfg.get("ckan.site_title")
+                         or title.ja),
+                  "en": config.dcat("catalog_title_en") or title.en}
+        descriptions = {"ja": config.dcat("catalog_description_ja") or description.ja,
+                        "en": config.dcat("catalog_description_en") or description.en}
         for lit in _lit(text_dict(titles)):
             add((catalog_ref, DCT.title, lit))
         for lit in _lit(text_dict(descriptions)):
@@ -564,6 +630,10 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
                 return "measure", notation
             return "guideline", notation
         return mapping.concept_notation(str(theme), catalog_uri(), plan)
+
+
+def _site_language() -> str:
+    return (tk.config.get("ckan.locale_default") or "en").split("_")[0]
 
 
 def _has_scheming_type(dataset_type: str) -> bool:

@@ -58,6 +58,19 @@ def licence_type(licence_url: str) -> Optional[tuple[str, Text]]:
     return LICENCE_TYPES.get(url) or LICENCE_TYPES.get(url.rstrip("/") + "/")
 
 
+# --- the catalog ------------------------------------------------------------------------------
+
+def catalog_title(plan: Plan) -> Text:
+    return Text(f"{plan.short_title.ja} オープンデータ", f"{plan.short_title.en} Open Data")
+
+
+def catalog_description(plan: Plan) -> Text:
+    return Text(f"{plan.title.ja}の情報化指針・施策・取組と年度別の進捗をオープンデータとして公開する"
+                f"カタログです。",
+                f"Open data catalog of the {plan.title.en}: its guidelines, measures, "
+                f"initiatives and their yearly progress.")
+
+
 # --- the plan's concept scheme -----------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)

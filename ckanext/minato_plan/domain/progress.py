@@ -31,11 +31,6 @@ def progress_entries(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: e["fiscal_year"])
 
 
-def latest_entry(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:
-    entries = progress_entries(pkg)
-    return entries[-1] if entries else None
-
-
 def comparable_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A progress entry with exactly the fields staff set, normalised, for comparing a stored
     entry with a new one."""

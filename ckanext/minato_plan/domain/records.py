@@ -13,9 +13,9 @@ from .identifiers import ORGANIZATION_NAME
 from .plan import Plan, initiative_notes
 
 
-def organization_dict(plan: Plan) -> dict[str, Any]:
+def organization_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
     return {
-        "name": ORGANIZATION_NAME,
+        "name": organization,
         "title": plan.municipality_name.ja,
         "description": (f"{plan.municipality_name.ja}（東京都）。全国地方公共団体コード {plan.municipality_code}。\n\n"
                         f"{plan.municipality_name.en}, Tokyo. Local government code "
@@ -47,18 +47,17 @@ def group_dicts(plan: Plan) -> list[dict[str, Any]]:
 
 
 def _provenance(plan: Plan) -> dict[str, str]:
-    ja = ["出典: 港区情報化推進計画（令和3年度～令和8年度）（素案）の概要。"]
-    en = ["Source: summary of the draft of the Minato City Informatization Promotion Plan "
-          "(FY2021–FY2026)."]
+    ja = [f"出典: {plan.title.ja}（素案）の概要。"]
+    en = [f"Source: summary of the draft of the {plan.title.en}."]
     for c in plan.corrections:
         ja.append(f"取組{c.initiative_no}: {c.note.ja}")
         en.append(f"Initiative {c.initiative_no}: {c.note.en}")
-    ja.append("英語の名称は港区情報化推進計画オープンデータの独自訳です。")
+    ja.append(f"英語の名称は{plan.short_title.ja}オープンデータの独自訳です。")
     en.append("English titles are this portal's own translations.")
     return {"ja": "\n".join(ja), "en": "\n".join(en)}
 
 
-def plan_dataset_dict(plan: Plan) -> dict[str, Any]:
+def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
     halves = plan.halves
     notes = {
         "ja": "\n\n".join([plan.purpose.ja, f"上位計画: {plan.upper_plan.ja}。{plan.legal_basis.ja}として位置付けられています。",
@@ -69,7 +68,7 @@ def plan_dataset_dict(plan: Plan) -> dict[str, Any]:
     return {
         "type": "plan",
         "name": plan.id,
-        "owner_org": ORGANIZATION_NAME,
+        "owner_org": organization,
         "license_id": plan.license.id,
         "title": plan.title.ja,
         "title_translated": plan.title.as_dict(),
@@ -92,14 +91,15 @@ def plan_dataset_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
-def initiative_dataset_dicts(plan: Plan) -> list[dict[str, Any]]:
+def initiative_dataset_dicts(plan: Plan, organization: str = ORGANIZATION_NAME
+                             ) -> list[dict[str, Any]]:
     out = []
     for i in plan.initiatives:
         notes = initiative_notes(plan, i)
         out.append({
             "type": "initiative",
             "name": i.name,
-            "owner_org": ORGANIZATION_NAME,
+            "owner_org": organization,
             "license_id": plan.license.id,
             "title": i.title.ja,
             "title_translated": i.title.as_dict(),

@@ -48,7 +48,8 @@ def facet_titles(lang: str) -> dict[str, str]:
     return {field: (en if lang == "en" else ja) for field, ja, en in FACETS}
 
 
-def facet_labels(plan: Plan) -> dict[str, dict[str, tuple[str, str]]]:
+def facet_labels(plan: Plan, organization: str = ORGANIZATION_NAME
+                 ) -> dict[str, dict[str, tuple[str, str]]]:
     """Facet field -> value -> (label ja, label en), from the plan model."""
     return {
         "guideline_no": {str(g.number): (f"{g.number} {g.title.ja}", f"{g.number} {g.title.en}")
@@ -64,19 +65,35 @@ def facet_labels(plan: Plan) -> dict[str, dict[str, tuple[str, str]]]:
         "groups": {g.group_name: (f"情報化指針{g.number} {g.title.ja}",
                                   f"Guideline {g.number}: {g.title.en}")
                    for g in plan.guidelines},
-        "organization": {ORGANIZATION_NAME: (plan.municipality_name.ja,
-                                                        plan.municipality_name.en)},
+        "organization": {organization: (plan.municipality_name.ja,
+                                        plan.municipality_name.en)},
     }
 
 
-def label_facet_items(search_facets: dict[str, Any], plan: Plan,
-                      lang: str) -> dict[str, Any]:
+def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
+                      organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
     """Sets ``display_name`` of the plan's facet items (package_search's ``search_facets``)
     to their label in ``lang``; unknown values keep the value itself."""
-    labels = facet_labels(plan)
+    labels = facet_labels(plan, organization)
     for field, values in labels.items():
         for item in (search_facets.get(field) or {}).get("items", []):
             pair = values.get(str(item.get("name")))
             if pair:
                 item["display_name"] = pair[1] if lang == "en" else pair[0]
     return search_facets
+
+
+#: The dataset types whose searches show the plan's facets.
+PLAN_SEARCH_TYPES = ("initiative", "plan")
+
+
+def shows_plan_facets(package_type: Any = None, group_name: Any = None,
+                      organization_name: Any = None, plan: Plan = None,
+                      organization: str = ORGANIZATION_NAME) -> bool:
+    """Whether a search page is the plan's: a search of initiatives or plans, a guideline
+    group's page, or the page of the organization that owns the plan."""
+    if package_type in PLAN_SEARCH_TYPES:
+        return True
+    if group_name is not None and plan is not None:
+        return group_name in {g.group_name for g in plan.guidelines}
+    return organization_name is not None and organization_name == organization

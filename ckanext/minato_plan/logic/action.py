@@ -27,6 +27,7 @@ import datetime
 import secrets
 from typing import Any
 
+import ckan.model as model
 from ckan.plugins import toolkit as tk
 
 from .. import config

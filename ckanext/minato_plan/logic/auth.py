@@ -16,7 +16,7 @@ import ckan.authz as authz
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from ..domain.identifiers import ORGANIZATION_NAME
+from .. import config
 
 __all__ = [
     "minato_plan_show",
@@ -38,7 +38,7 @@ def _may_update_plan(context: dict[str, Any]) -> dict[str, Any]:
     user = context.get("user")
     if not user or not model.User.get(user):
         return {"success": False, "msg": _DENIED["anonymous"]}
-    org = model.Group.get(ORGANIZATION_NAME)
+    org = model.Group.get(config.organization())
     if org is not None and authz.has_user_permission_for_group_or_org(
             org.id, user, "update_dataset"):
         return {"success": True}

@@ -37,6 +37,7 @@ from ..domain.plan import load_plan
 from ..domain.tables import columns as t
 from ..domain.tables.formats import VARIANTS
 from ..domain.tables.rows import rows as table_rows
+from . import official
 from .initiatives import search_initiatives
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,8 @@ def dataset_changed(pkg_dict: dict[str, Any], removed: bool = False) -> None:
         return  # no DataStore tables yet: refresh_all will build them
     pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
                                         {"id": package_id})
+    if not official.is_official(pkg):
+        return
     try:
         number = int(pkg["initiative_no"])
     except (KeyError, TypeError, ValueError):

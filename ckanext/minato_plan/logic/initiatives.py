@@ -11,6 +11,7 @@ from typing import Any, Optional
 from ckan.plugins import toolkit as tk
 
 from ..domain.identifiers import initiative_name
+from . import official
 
 
 def _page_size() -> int:
@@ -19,10 +20,11 @@ def _page_size() -> int:
 
 def search_initiatives(context: Optional[dict[str, Any]] = None,
                        fq: str = "") -> list[dict[str, Any]]:
-    """Every initiative dataset the context's user may see in a search (public ones for
-    anonymous users), by name, in as few ``package_search`` calls as the row limit allows."""
+    """Every official initiative dataset the context's user may see in a search (public ones
+    for anonymous users), by name, in as few ``package_search`` calls as the row limit
+    allows."""
     out: list[dict[str, Any]] = []
-    query = "+dataset_type:initiative" + (f" {fq}" if fq else "")
+    query = f"+dataset_type:initiative {official.search_filter()}" + (f" {fq}" if fq else "")
     rows = _page_size()
     while True:
         result = tk.get_action("package_search")(

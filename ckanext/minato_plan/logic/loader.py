@@ -17,7 +17,8 @@ from ckan.plugins import toolkit as tk
 from ..domain import distributions, records
 from ..domain import sample as sample_module
 from ..domain.plan import Plan, load_plan
-from . import datastore
+from .. import config
+from . import datastore, licenses, official
 
 
 @dataclasses.dataclass
@@ -54,6 +55,12 @@ def _context() -> dict[str, Any]:
     return {"user": site_user["name"], "ignore_auth": True}
 
 
+def _write_context() -> dict[str, Any]:
+    """Writes are signed by the loader's named account, so they show in the activity stream
+    (CKAN hides the site user's activities)."""
+    return {"user": official.ensure_loader_user()["name"], "ignore_auth": True}
+
+
 def _show(action: str, name: str) -> Optional[dict[str, Any]]:
     try:
         return tk.get_action(action)(_context(), {"id": name})
@@ -87,14 +94,18 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
          echo: Callable[[str], None] = print) -> LoadReport:
     plan = plan or load_plan()
     report = LoadReport(dry_run=dry_run)
-    ctx = _context
+    ctx = _write_context
 
-    org_target = records.organization_dict(plan)
+    organization = config.organization()
+    org_target = records.organization_dict(plan, organization)
     group_targets = records.group_dicts(plan)
-    datasets = [records.plan_dataset_dict(plan)] + records.initiative_dataset_dicts(plan)
+    datasets = ([records.plan_dataset_dict(plan, organization)]
+                + records.initiative_dataset_dicts(plan, organization))
     # The download resources, whose URLs serve the tables built from the live metadata.
     site_url = tk.config.get("ckan.site_url")
+    license_id = licenses.plan_license_id()
     for target in datasets:
+        target["license_id"] = license_id
         target["resources"] = (
             distributions.plan_resources(site_url) if target["type"] == "plan"
             else distributions.initiative_resources(site_url, target["initiative_no"]))

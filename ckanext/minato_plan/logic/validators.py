@@ -13,15 +13,16 @@ from ckan.plugins import toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
 from ..domain import rules
-from ..domain.text import LANGUAGES, is_blank, text_dict
+from ..domain.text import LANGUAGES, is_blank, load_json, text_dict
 from .activity import last_editor
+from .official import minato_official
 
 __all__ = [
     "minato_fiscal_year", "minato_status", "minato_rating", "minato_initiative_no",
     "minato_guideline_no", "minato_measure_code", "minato_new_or_continued", "minato_plan_page",
     "minato_required", "minato_optional", "minato_int_output", "minato_number",
     "minato_translated", "minato_translated_output", "minato_initiative_checks",
-    "minato_if_unmodified_since",
+    "minato_if_unmodified_since", "minato_official",
 ]
 
 missing = tk.missing
@@ -110,9 +111,8 @@ def minato_translated(field: dict[str, Any], schema: dict[str, Any]):
         value = data.get(key)
         result: dict[str, str] = {}
         if isinstance(value, str) and value.strip():
-            try:
-                value = json.loads(value)
-            except ValueError:
+            value = load_json(value)
+            if not isinstance(value, dict):
                 errors[key].append("ja と en をキーとするJSONオブジェクトで入力してください。 / "
                                    "Expected a JSON object with the keys ja and en.")
                 raise StopOnError

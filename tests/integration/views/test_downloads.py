@@ -20,8 +20,8 @@ from ckanext.minato_plan.domain import distributions
 from ckanext.minato_plan.domain.tables import formats
 from ckanext.minato_plan.logic import datastore as datastore_sync
 from ckanext.minato_plan.logic import loader
-from ckanext.minato_plan.domain.tables import columns, csv_safety
-from ckanext.minato_plan.domain.tables import rows as table_rows
+from ckanext.minato_plan.domain.tables import columns as table_spec
+from ckanext.minato_plan.domain.tables import csv_safety
 from ckanext.minato_plan.domain.labels import NEW_OR_CONTINUED, STATUSES
 from ckanext.minato_plan.domain.plan import load_plan
 
@@ -143,7 +143,7 @@ def _expected(table, lang):
 
 def _parse_csv(table, text, lang):
     """A downloaded CSV as typed rows keyed by column key (formula guards removed)."""
-    columns = columns.TABLES[table].columns
+    columns = table_spec.TABLES[table].columns
     header, *rows = list(csv.reader(io.StringIO(text, newline="")))
     assert header == [c.header(lang) for c in columns]
     out = []
@@ -168,7 +168,7 @@ def _parse_csv(table, text, lang):
 def _json_rows(table, data):
     rows = json.loads(data)
     for row in rows:
-        for column in columns.TABLES[table].columns:
+        for column in table_spec.TABLES[table].columns:
             if column.type == "number" and row[column.key] is not None:
                 row[column.key] = decimal.Decimal(str(row[column.key]))
     return rows
@@ -235,7 +235,7 @@ class TestDownloads:
         assert line[9] == "-" and line[11].startswith("'-starts")
 
     def test_shift_jis_variant_decodes_and_differs_only_by_reported_characters(self, app):
-        for table in columns.TABLES:
+        for table in table_spec.TABLES:
             response = _get(app, f"/plan-data/{table}.ja.cp932.csv")
             assert response.headers["Content-Type"] == "text/csv; charset=Shift_JIS"
             decoded = response.data.decode("cp932")  # strict decoding
@@ -337,7 +337,7 @@ def _datastore_resources():
     for resource in plan["resources"]:
         _no, name = distributions.parse_plan_data_url(resource["url"])
         table, _, suffix = name.partition(".")
-        if table in columns.TABLES and suffix in distributions.DATASTORE_SUFFIXES:
+        if table in table_spec.TABLES and suffix in distributions.DATASTORE_SUFFIXES:
             assert resource["datastore_active"] is True
             out[(table, formats.VARIANTS[suffix].lang)] = resource["id"]
     assert len(out) == 6
@@ -356,7 +356,7 @@ class TestDataStore:
             assert result["total"] == len(download)
             records = [{k: v for k, v in r.items() if k != "_id"} for r in result["records"]]
             for record in records:
-                for column in columns.TABLES[table].columns:
+                for column in table_spec.TABLES[table].columns:
                     if column.type == "number" and record[column.key] is not None:
                         record[column.key] = decimal.Decimal(str(record[column.key]))
             assert records == sorted(download, key=lambda r: r["id"])

@@ -12,7 +12,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckanext.minato_plan.domain.progress_upload import changes, parsing as upload
+from ckanext.minato_plan.domain.progress_upload import parsing as upload
 from ckanext.minato_plan.domain.tables.columns import PROGRESS_COLUMNS
 
 from support.progress_csv import build, row

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .. import identifiers, labels, rules

@@ -1,0 +1,93 @@
+"""Official means official: the plan's datasets (types ``plan`` and ``initiative``) are those of
+the organization that owns the plan (``ckanext.minato_plan.organization``), one dataset per
+initiative number. Pages, downloads, the DataStore, DCAT and the actions read only those."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from .. import config
+from ..domain.text import is_blank, optional_int
+
+PLAN_TYPES = ("plan", "initiative")
+# A transaction-scoped PostgreSQL advisory lock: creates and updates of initiatives validate
+# their number one at a time, until the transaction that holds the lock ends.
+_INITIATIVE_NO_LOCK = 5_461_202_601
+
+
+def organization_id() -> Optional[str]:
+    org = model.Group.get(config.organization())
+    return org.id if org is not None else None
+
+
+def search_filter() -> str:
+    """The Solr filter of the official datasets."""
+    return f'+organization:"{config.organization()}"'
+
+
+def is_official(pkg: dict[str, Any]) -> bool:
+    """Whether a dataset dict (``package_show`` or ``package_search``) is one of the plan's."""
+    if pkg.get("type") not in PLAN_TYPES:
+        return False
+    org = pkg.get("organization") or {}
+    name = config.organization()
+    if isinstance(org, dict) and org.get("name"):
+        return org["name"] == name
+    owner = pkg.get("owner_org")
+    return bool(owner) and owner in (name, organization_id())
+
+
+def _other_with_number(number: int, own_id: Any) -> Optional[str]:
+    """The name of another active initiative with ``number``, if any."""
+    package = model.package_table
+    query = (sa.select(package.c.name)
+             .where(package.c.type == "initiative", package.c.state != "deleted",
+                    package.c.extras["initiative_no"].astext == str(number)))
+    if own_id:
+        query = query.where(package.c.id != own_id)
+    return model.Session.execute(query.limit(1)).scalar()
+
+
+def minato_official(key, data, errors, context):
+    """Schema check of plan and initiative datasets: owned by the plan's organization, and (for
+    initiatives) no other initiative with the same number. Concurrent creates are serialised by
+    an advisory lock held until the transaction ends."""
+    owner = data.get(("owner_org",))
+    name = config.organization()
+    if not errors.get(("owner_org",)) and not is_blank(owner) \
+            and owner not in (name, organization_id()):
+        errors.setdefault(("owner_org",), []).append(
+            f"計画・取組のデータセットは計画を所有する組織（{name}）だけが作成・保持できます。 / "
+            f"Plan and initiative datasets can only be created in and held by the organization "
+            f"that owns the plan ({name}).")
+    number = optional_int(data.get(("initiative_no",)))
+    if data.get(("type",)) not in (None, "initiative") or number is None \
+            or errors.get(("initiative_no",)):
+        return
+    session = context.get("session") or model.Session
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INITIATIVE_NO_LOCK})
+    own = context.get("package")
+    other = _other_with_number(number, own.id if own is not None else data.get(("id",)))
+    if other:
+        errors.setdefault(("initiative_no",), []).append(
+            f"取組{number}は既に登録されています（{other}）。1つの取組番号に1つのデータセットです。 / "
+            f"Initiative {number} already exists ({other}); one dataset per initiative number.")
+
+
+def ensure_loader_user() -> dict[str, Any]:
+    """The loader's system account (a sysadmin), created when missing."""
+    name = config.loader_user()
+    user = model.User.get(name)
+    if user is None:
+        # no password: nobody logs in as this account, it only signs the loader's changes
+        user = model.User(name=name, fullname="計画データ読み込み / Plan loader",
+                          email="noreply@localhost", sysadmin=True)
+        model.Session.add(user)
+        model.Session.commit()
+    elif not user.sysadmin:
+        user.sysadmin = True
+        model.Session.commit()
+    return {"name": user.name, "id": user.id}

@@ -1,0 +1,41 @@
+"""An initiative's progress as every output reads it: pages, tables, API, index."""
+from ckanext.minato_plan.domain import progress
+from ckanext.minato_plan.domain.labels import NO_RECORD
+from ckanext.minato_plan.domain.plan import load_plan
+
+
+def test_entries_are_read_from_a_list_or_json_oldest_first_with_plain_types():
+    stored = ('[{"fiscal_year": "2024", "status": "completed", "sample": "true"},'
+              ' {"fiscal_year": 2022, "status": "in_progress", "sample": false},'
+              ' {"status": "no year"}, "junk"]')
+    entries = progress.progress_entries({"progress": stored})
+    assert [(e["fiscal_year"], e["sample"]) for e in entries] == [(2022, False), (2024, True)]
+
+
+def test_a_sample_flag_stored_as_the_word_false_is_not_sample_data():
+    entries = progress.progress_entries({"progress": [{"fiscal_year": 2023, "sample": "false"}]})
+    assert entries[0]["sample"] is False
+
+
+def test_stored_and_new_entries_compare_on_the_fields_staff_set():
+    stored = {"fiscal_year": "2023", "status": "completed", "rating": None,
+              "summary_ja": " 完了\r\n ", "sample": "false", "extra": 1}
+    assert progress.comparable_entry(stored) == {
+        "fiscal_year": 2023, "status": "completed", "rating": "", "summary_ja": "完了",
+        "summary_en": "", "sample": False}
+
+
+def test_counts_cover_every_status_and_put_unknown_ones_under_no_record():
+    counts = progress.count_statuses(["completed", None, "bogus", "completed"])
+    assert counts["completed"] == 2 and counts[NO_RECORD] == 2
+    assert sum(counts.values()) == 4 and list(counts)[-1] == NO_RECORD
+
+
+def test_arrange_places_items_by_measure_and_number_and_drops_unknown_measures():
+    plan = load_plan()
+    items = [{"n": 3, "m": "1-1"}, {"n": 1, "m": "1-1"}, {"n": 9, "m": "9-9"}]
+    groups = progress.arrange(plan, items, lambda i: i["m"], lambda i: i["n"])
+    assert [g.guideline.number for g in groups] == [g.number for g in plan.guidelines]
+    first = groups[0].measures[0]
+    assert first.measure.code == "1-1" and [i["n"] for i in first.items] == [1, 3]
+    assert sum(len(g.items) for g in groups) == 2
