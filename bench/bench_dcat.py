@@ -16,13 +16,15 @@ show the invalidation), so never point it at a portal you care about.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchlib import app_from_command_line  # noqa: E402
 
 
 def _ms(seconds: float) -> str:
@@ -30,19 +32,9 @@ def _ms(seconds: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", default=os.path.join(ROOT, ".local/test-bench.ini"))
-    parser.add_argument("--rounds", type=int, default=5, help="repetitions (median is shown)")
-    parser.add_argument("--load", action="store_true", help="load the plan first")
-    args = parser.parse_args()
-    if not os.path.exists(args.config):
-        print(f"bench_dcat: no config {args.config}; see README.md, Benchmarks", file=sys.stderr)
+    args, app = app_from_command_line(__doc__, "bench_dcat")
+    if app is None:
         return 2
-
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    app = make_app(load_config(args.config))
     flask_app = app._wsgi_app
     from werkzeug.test import Client
 

@@ -28,9 +28,17 @@ die() { echo "harvest_receiver.sh: ERROR: $*" >&2; exit 1; }
 
 sql() { bash "$SCRIPT_DIR/postgres.sh" sql "$1"; }
 
+# One core creation, template build or clone at a time (parallel test runs, parallel receivers).
+lock() {
+  mkdir -p "$(dirname "$LOCK")"
+  exec 9>"$LOCK"
+  flock 9
+}
+
 cmd_solr_core() {
   local core=${1:-ckan_harvest} status body
   [[ $core =~ ^[A-Za-z0-9_]+$ ]] || die "core name must match [A-Za-z0-9_]+, got '$core'"
+  lock
   status=$(curl -fsS --max-time 30 "$SOLR_URL/admin/cores?action=STATUS&core=$core&wt=json") \
     || die "Solr does not answer at $SOLR_URL (scripts/services.sh start)"
   if grep -q '"instanceDir"' <<<"$status"; then
@@ -58,7 +66,7 @@ PY
 
 ensure_template() { # INI
   local ini=$1 url want have log=$ROOT/.local/harvest-template.log
-  want="harvest receiver template: $(versions)"
+  want="harvest receiver template: $(versions) plugins=activity,harvest"
   have=$(echo "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$TEMPLATE'" \
     | sql postgres)
   [[ $have == "$want" ]] && return 0
@@ -85,9 +93,7 @@ cmd_fresh_db() {
   [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name must match [a-z_][a-z0-9_]*, got '$db'"
   [[ $db != "$TEMPLATE" ]] || die "$TEMPLATE is the template itself"
   bash "$SCRIPT_DIR/postgres.sh" status >/dev/null || die "PostgreSQL is not running (scripts/services.sh start)"
-  mkdir -p "$(dirname "$LOCK")"
-  exec 9>"$LOCK"
-  flock 9   # one template build or clone at a time (parallel test runs)
+  lock
   ensure_template "$ini"
   {
     echo "SET client_min_messages TO warning;"

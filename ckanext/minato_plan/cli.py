@@ -22,8 +22,15 @@ def minato_plan():
 def load(dry_run: bool, sample_progress: bool):
     """計画（組織・指針グループ・計画・39の取組）を登録・更新する / Create or update the
     organization, guideline groups, plan dataset and the 39 initiatives."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    from . import requirements
     from .logic import loader
 
+    try:
+        requirements.check_schemas(scheming_get_dataset_schema)
+    except requirements.MissingRequirement as err:
+        raise click.ClickException(str(err))
     started = time.monotonic()
     try:
         report = loader.load(dry_run=dry_run, sample_progress=sample_progress, echo=click.echo)

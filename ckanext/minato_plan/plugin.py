@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import config, helpers
+from . import config, helpers, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
@@ -32,15 +32,16 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurer
     def update_config(self, config_: Any) -> None:
+        requirements.check_plugins(p.plugin_loaded)
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "minato_plan")
+        licenses.configure(config_)
         dcat_profile.configure(config_)
         schemaorg.configure(config_)
 
     # IConfigurable
     def configure(self, config_: Any) -> None:
         datastore.register_listeners()
-        licenses.add_plan_license()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,13 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
+from support import ordinary
+
 from . import shacl_gate
+
+PLAN_DATASETS = 40  # the plan and its 39 initiatives
+# the portal's ordinary datasets that a catalog shows (public ones)
+ORDINARY_DATASETS = sorted(d["name"] for d in ordinary.DATASETS if not d.get("private"))
 
 # Resources these tests add to the loaded plan: every kind of format the mapping must handle.
 TEST_RESOURCES = {
@@ -78,6 +84,7 @@ def dcat_outputs(request) -> Outputs:
         app = request.getfixturevalue("app")
         request.getfixturevalue("loaded_plan")
         add_test_resources()
+        ordinary.create()
         from ckan.plugins import toolkit as tk
 
         names = [d["name"] for d in tk.get_action("package_search")(

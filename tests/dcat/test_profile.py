@@ -4,6 +4,8 @@ import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS as DCT, FOAF, RDF, SKOS, XSD
 
+from .conftest import ORDINARY_DATASETS
+
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -70,12 +72,18 @@ def test_concept_scheme_holds_4_guidelines_and_8_measures_in_ja_and_en(catalog):
 
 def test_plan_is_a_dataset_series_and_every_initiative_is_in_it(catalog):
     assert (PLAN, RDF.type, DCAT.DatasetSeries) in catalog
-    initiatives = [d for d in catalog.subjects(RDF.type, DCAT.Dataset) if d != PLAN]
+    datasets = {d for d in catalog.subjects(RDF.type, DCAT.Dataset) if d != PLAN}
+    initiatives = {d for d in datasets
+                   if str(d).startswith(f"{SITE}/dataset/minato-plan-initiative-")}
+    ordinary = datasets - initiatives
     assert len(initiatives) == 39
+    assert len(ordinary) == len(ORDINARY_DATASETS)
     for d in initiatives:
         assert set(catalog.objects(d, DCAT.inSeries)) == {PLAN}
         assert (d, DCT.isPartOf, None) not in catalog
-    assert set(catalog.objects(URIRef(SITE), DCAT.dataset)) == set(initiatives) | {PLAN}
+    for d in ordinary:  # a department's dataset is no part of the plan
+        assert list(catalog.objects(d, DCAT.inSeries)) == []
+    assert set(catalog.objects(URIRef(SITE), DCAT.dataset)) == datasets | {PLAN}
 
 
 def test_initiative_theme_is_its_measure(catalog):

@@ -54,6 +54,7 @@ class Outcome:
     passed: int
     total: int
     problems: list[str]
+    cause: str = ""     # why it fails and the fix, when known (added by test_harvest.py)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +67,8 @@ class Outcome:
         shown = self.problems[:limit]
         more = len(self.problems) - len(shown)
         return (f"{what}: {self.passed}/{self.total} pass; problems:\n  " + "\n  ".join(shown)
-                + (f"\n  … and {more} more" if more > 0 else ""))
+                + (f"\n  … and {more} more" if more > 0 else "")
+                + (f"\n{self.cause}" if self.cause else ""))
 
 
 # -- matching ------------------------------------------------------------------------------------
@@ -100,11 +102,21 @@ def pairs(run, source) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     return out
 
 
+# Free text: a description that mentions a title or a theme does not keep it as data.
+FREE_TEXT = frozenset({"notes", "description"})
+
+
 def _strings(value: Any) -> Iterator[str]:
-    """Every string in a dataset dict, JSON-encoded strings (extras) opened too."""
+    """Every string value of a dataset dict (JSON-encoded strings such as extras opened too),
+    except free text (:data:`FREE_TEXT`, at any depth)."""
     if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
+        if "key" in value and "value" in value and len(value) <= 3:  # an extra
+            if value["key"] not in FREE_TEXT:
+                yield from _strings(value["value"])
+            return
+        for k, v in value.items():
+            if k not in FREE_TEXT:
+                yield from _strings(v)
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
@@ -115,10 +127,6 @@ def _strings(value: Any) -> Iterator[str]:
                 yield from _strings(json.loads(value))
             except ValueError:
                 pass
-
-
-def _text(dataset: dict[str, Any]) -> str:
-    return "\n".join(_strings(dataset))
 
 
 # -- checks --------------------------------------------------------------------------------------
@@ -236,13 +244,14 @@ def titles(run, source) -> Outcome:
 
 
 def languages(run, source) -> Outcome:
-    """A dataset published in Japanese and English keeps both titles somewhere in the
-    receiver's record (a translated field, an extra: anything a receiver's template can show)."""
+    """A dataset published in Japanese and English keeps both titles as values of the
+    receiver's record (a translated field, an extra: anything a receiver's template can show;
+    a description that quotes a title does not count)."""
     ps = [(h, s) for h, s in pairs(run, source) if {"ja", "en"} <= set(_titles(s))]
     problems = []
     for h, s in ps:
-        text = _text(h)
-        lost = [lang for lang, title in sorted(_titles(s).items()) if title not in text]
+        values = set(_strings(h))
+        lost = [lang for lang, title in sorted(_titles(s).items()) if title not in values]
         if lost:
             problems.append(f"{s['name']}: {'/'.join(lost)} title lost "
                             f"({', '.join(repr(_titles(s)[x]) for x in lost)})")
@@ -251,13 +260,15 @@ def languages(run, source) -> Outcome:
 
 def theme_labels(run, source) -> Outcome:
     """A dataset with dcat:theme keeps a label of its theme (the measure, or its guideline) in
-    some field: an IRI alone means nothing to a visitor."""
+    some field other than free text (a tag, a group's title, an extra): an IRI alone means
+    nothing to a visitor."""
     ps = [(h, s) for h, s in pairs(run, source)
           if s["name"] in source.graph_facts and source.graph_facts[s["name"]].theme_labels]
     problems = []
     for h, s in ps:
         facts = source.graph_facts[s["name"]]
-        if not any(label in _text(h) for label in facts.theme_labels):
+        values = list(_strings(h))
+        if not any(label in v for label in facts.theme_labels for v in values):
             themes = _extra(h, "theme") or [g.get("name") for g in h.get("groups") or []]
             problems.append(f"{s['name']}: no label of {sorted(facts.theme_labels)[:2]}…; "
                             f"has theme/groups {themes}")
@@ -324,6 +335,7 @@ FIGURE_LABELS = {
     "letterless": "names without a letter (38, __-23 …)",
     "name_examples": "example names",
     "stable_names": "names kept on re-harvest",
+    "reharvest": "2nd run-test of a source works",
     "licences": "licence known to receiver and open",
     "formats": "resource formats as labels (CSV …)",
     "format_examples": "formats seen",
@@ -349,6 +361,8 @@ def figures(run, source) -> dict[str, str]:
         errors += (job.get("stats") or {}).get("errored", 0) + len(
             job.get("gather_error_summary") or [])
     out["errors"] = str(errors)
+    out["reharvest"] = ("-" if run.names_after_reharvest is None
+                        else "no (KeyError)" if run.reharvest_error else "yes")
     out["letterless"] = str(len(letterless_names(run, source)))
     out["name_examples"] = ",".join(sorted(d["name"] for d in run.datasets)[:2])[:13]
     seen = collections.Counter(f for d in run.datasets for f in _formats(d))
@@ -356,4 +370,14 @@ def figures(run, source) -> dict[str, str]:
         (f.rsplit("/", 1)[-1] + "(IRI)" if f.startswith("http") else f)
         for f, _n in seen.most_common(2))[:13]
     out["harvest_seconds"] = f"{run.seconds.get('harvest', 0):.0f}"
+    return out
+
+
+def problems(run, source) -> dict[str, list[str]]:
+    """Every check's problems (for test-artifacts/harvest/figures.json)."""
+    if run.failure:
+        return {"pipeline": [run.failure]}
+    out = {key: check(run, source).problems for key, check in CHECKS.items()
+           if key != "stable_names" or run.names_after_reharvest is not None}
+    out["letterless_names"] = letterless_names(run, source)
     return out

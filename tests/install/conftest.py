@@ -6,7 +6,8 @@ separate virtualenv, ``.local/install-test/venv`` (Python 3.11, ``ckan[requireme
 only; created once and reused while its requirements do not change, reset to its stock package
 set before every run), against a database, a DataStore database and a Solr core of its own
 (``ckan_install_test``, ``datastore_install_test``, core ``ckan_install_test`` with CKAN's stock
-schema, ``configsets/stock`` of scripts/solr.sh), Redis db 13, ``ckan.site_id = install-test``.
+schema, ``configsets/stock`` of scripts/solr.sh), Redis db 13, ``ckan.site_id = install-test``
+(names suffixed with ``_$TEST_WORKER`` when it is set).
 
 The module-scoped fixture ``site`` does it all, once, timing every step:
 
@@ -66,10 +67,13 @@ EXTENSION_PINS = ["ckanext-scheming==3.1.0", "ckanext-dcat==2.4.4"]
 PG_HOST, PG_PORT = "127.0.0.1", int(os.environ.get("PG_PORT", "5433"))
 SOLR = f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8983')}/solr"
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6380"))
-DB = "ckan_install_test"
-DATASTORE_DB = "datastore_install_test"
-CORE = "ckan_install_test"
-SITE_ID = "install-test"
+# TEST_WORKER (scripts/test.sh) gives a run names of its own on the shared services.
+_WORKER = os.environ.get("TEST_WORKER", "")
+_SUFFIX = f"_{_WORKER}" if re.fullmatch(r"[a-z0-9_]+", _WORKER) else ""
+DB = f"ckan_install_test{_SUFFIX}"
+DATASTORE_DB = f"datastore_install_test{_SUFFIX}"
+CORE = f"ckan_install_test{_SUFFIX}"
+SITE_ID = f"install-test{_SUFFIX}"
 ADMIN = "installadmin"
 START_TIMEOUT = 120  # seconds for `ckan run` to answer
 

@@ -53,8 +53,9 @@ def _assert_200(site: Site, path: str, token=None) -> str:
 # --- the built packages -----------------------------------------------------------------------
 
 def test_clean_copy_has_no_compiled_translations(site: Site) -> None:
-    """The build starts from what a clean clone has: .po sources, no .mo (they are ignored)."""
-    assert not list(site.source_copy.rglob("*.mo"))
+    """The build starts from what a clean clone has: .po sources, no .mo (they are ignored), and
+    compiles into the build tree only: the source's ckanext/ still has no .mo afterwards."""
+    assert not list((site.source_copy / "ckanext").rglob("*.mo"))
     assert len(list(site.source_copy.glob("ckanext/minato_plan/i18n/*/LC_MESSAGES/*.po"))) == 2
 
 
@@ -273,27 +274,32 @@ def test_readme_prescribes_what_this_test_runs() -> None:
 
 # --- a wrong plugins line, and scheming's fallback (recorded, printed at the end) -------------------
 
-PROBES = {
-    "minato_plan alone": "activity minato_plan",
-    "without scheming_datasets": "activity dcat minato_plan structured_data datastore",
-    "without dcat": "activity scheming_datasets minato_plan datastore",
+PROBES = {  # name: (plugins line, the plugins it lacks)
+    "minato_plan alone": ("activity minato_plan", ["scheming_datasets", "dcat"]),
+    "without scheming_datasets": ("activity dcat minato_plan structured_data datastore",
+                                  ["scheming_datasets"]),
+    "without dcat": ("activity scheming_datasets minato_plan datastore", ["dcat"]),
 }
 
 
 @pytest.mark.parametrize("probe", list(PROBES))
 def test_plugins_line_without_its_requirements_fails(site: Site, probe: str) -> None:
-    """minato_plan needs scheming_datasets and dcat: with a plugins line lacking them, loading
-    the plan must fail (recorded: the exact error is printed in the summary)."""
+    """minato_plan needs scheming_datasets and dcat: with a plugins line lacking them, `ckan`
+    must stop with an error that names them (the exact error is printed in the summary)."""
+    plugins, lacking = PROBES[probe]
     ini = ini_with(site.ini, site.run_dir / f"probe-{len(NOTES)}.ini",
-                   **{"ckan.plugins": PROBES[probe]})
+                   **{"ckan.plugins": plugins})
     t0 = time.monotonic()
     proc = subprocess.run([site.ckan, "-c", str(ini), "minato-plan", "load", "--dry-run"],
                           capture_output=True, text=True, cwd=site.run_dir, env=subprocess_env())
     output = proc.stdout + proc.stderr
     (ARTIFACTS / f"probe-{probe.replace(' ', '-')}.log").write_text(output, encoding="utf-8")
-    NOTES.append(f"ckan.plugins = {PROBES[probe]}  ->  `ckan minato-plan load --dry-run` exit "
-                 f"{proc.returncode} ({time.monotonic() - t0:.1f} s): {key_line(output)}")
+    error = key_line(output)
+    NOTES.append(f"ckan.plugins = {plugins}  ->  `ckan minato-plan load --dry-run` exit "
+                 f"{proc.returncode} ({time.monotonic() - t0:.1f} s): {error}")
     assert proc.returncode != 0, f"{probe}: loading the plan succeeded:\n{output[-1500:]}"
+    for name in lacking:
+        assert name in error, f"{probe}: the error does not name {name}: {error}"
 
 
 def test_scheming_fallback_true_refuses_ordinary_datasets(site: Site) -> None:

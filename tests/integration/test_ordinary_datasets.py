@@ -220,3 +220,29 @@ def test_loads_show_in_the_activity_stream_under_the_loaders_account(portal):
     assert activities, "the load left no activity"
     user = model.User.get(activities[-1]["user_id"])
     assert user.name == "minato-plan-loader"
+
+
+WITH_DATASET_SCHEMA = ("ckanext.minato_plan.schemas:plan.yaml "
+                       "ckanext.minato_plan.schemas:initiative.yaml "
+                       "ckanext.scheming:ckan_dataset.yaml")
+
+
+@pytest.mark.ckan_config("scheming.dataset_schemas", WITH_DATASET_SCHEMA)
+def test_a_portal_with_a_scheming_dataset_schema_serves_the_same_pages(app, portal):
+    """The other choice a portal has: ordinary datasets under scheming's own ``dataset``
+    schema. Every page still answers, and the RDF keeps the organization as publisher."""
+    failures = []
+    for name, dataset in portal["datasets"].items():
+        if dataset.get("private"):
+            continue
+        for page in ("/dataset/{name}", "/en/dataset/{name}", "/dataset/activity/{name}",
+                     "/dataset/{name}.ttl"):
+            url = page.format(name=name)
+            status = app.get(url, expect_errors=True).status_code
+            if status != 200:
+                failures.append((url, status))
+    assert failures == []
+    g = _graph(app, "hinanjo")
+    ref = next(g.subjects(DCTERMS.identifier, Literal("hinanjo")))
+    assert [str(p) for p in g.objects(ref, DCTERMS.publisher)] == [
+        "http://test.ckan.net/organization/bosai-ka"]

@@ -41,7 +41,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import DCAT, DCATAP, DCT, FOAF, VCARD
@@ -207,7 +207,10 @@ class _Static:
             media = URIRef(ft.media_type_iri) if ft.media_type_iri else None
             typing = [(fmt, RDF.type, DCT.MediaTypeOrExtent)]
             if media is not None:
-                typing.append((media, RDF.type, DCT.MediaType))
+                # the label is what ckanext-dcat's parser (a harvesting catalog) takes as the
+                # resource's media type and format
+                typing += [(media, RDF.type, DCT.MediaType),
+                           (media, RDFS.label, Literal(ft.media_type))]
             self.file_types[ft.code] = (fmt, media, typing)
 
     def _prefixes(self, base: str) -> None:
@@ -244,6 +247,11 @@ class _Static:
         ref = _iri(url)
         triples = [(ref, RDF.type, DCT.LicenseDocument)]
         known = mapping.licence_type(url)
+        title = mapping.CKAN_LICENCE_TITLES.get(url)
+        if title:
+            # the title CKAN's default licence list gives it, so that a harvesting CKAN with
+            # that list recognises the licence
+            triples += [(ref, DCT.title, lit) for lit in _lit(title.as_dict())]
         if known:
             type_ref = URIRef(known[0])
             triples += [(ref, DCT.type, type_ref), (type_ref, RDF.type, SKOS.Concept)]
@@ -317,6 +325,11 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         # values (publisher 港区, period, area, languages, themes, series) go to the plan's own
         # datasets only; every other dataset keeps its own organization as publisher.
         super().graph_from_dataset(self._for_stock(dataset_dict, static, ours), dataset_ref)
+        # dct:source names a dataset this one is derived from: a free-text "source" extra is
+        # no IRI, so it stays in CKAN and out of DCAT
+        for source in list(self.g.objects(dataset_ref, DCT.source)):
+            if isinstance(source, Literal):
+                self.g.remove((dataset_ref, DCT.source, source))
         self._add_common(dataset_dict, dataset_ref, base, static, ours)
         if ours:
             self._add_plan_values(dataset_dict, dataset_ref, static)
@@ -531,12 +544,20 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         add = g.add
         cfg = tk.config
         plan = load_plan()
+        # the plan's own title and description only describe a portal that holds only the plan
+        plan_only = _plan_only_portal()
         title, description = mapping.catalog_title(plan), mapping.catalog_description(plan)
-        titles = {"ja": (config.dcat("catalog_title_ja") or cfg.get("ckan.site_title")
-                         or title.ja),
-                  "en": config.dcat("catalog_title_en") or title.en}
-        descriptions = {"ja": config.dcat("catalog_description_ja") or description.ja,
-                        "en": config.dcat("catalog_description_en") or description.en}
+        site_lang = _site_language()
+        titles = {"ja": config.dcat("catalog_title_ja"), "en": config.dcat("catalog_title_en")}
+        titles[site_lang] = titles.get(site_lang) or cfg.get("ckan.site_title") or ""
+        descriptions = {"ja": config.dcat("catalog_description_ja"),
+                        "en": config.dcat("catalog_description_en")}
+        descriptions[site_lang] = (descriptions.get(site_lang)
+                                   or cfg.get("ckan.site_description") or "")
+        if plan_only:
+            for lang in ("ja", "en"):
+                titles[lang] = titles.get(lang) or title.get(lang)
+                descriptions[lang] = descriptions.get(lang) or description.get(lang)
         for lit in _lit(text_dict(titles)):
             add((catalog_ref, DCT.title, lit))
         for lit in _lit(text_dict(descriptions)):
@@ -568,9 +589,11 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         g = self.g
         plan = load_plan()
         is_series = (dataset_ref, RDF.type, DCAT.DatasetSeries) in g
-        dataset_dict["type"] = "plan" if is_series else "initiative"
-
         identifier = self._object_value(dataset_ref, DCT.identifier)
+        in_plan = (mapping.initiative_number(identifier or "") is not None
+                   or any(True for _s in g.objects(dataset_ref, DCAT.inSeries)))
+        dataset_dict["type"] = "plan" if is_series else ("initiative" if in_plan else "dataset")
+
         if identifier:
             dataset_dict["name"] = identifier
         titles = self._language_map(dataset_ref, DCT.title)
@@ -630,6 +653,13 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
                 return "measure", notation
             return "guideline", notation
         return mapping.concept_notation(str(theme), catalog_uri(), plan)
+
+
+def _plan_only_portal() -> bool:
+    """Whether the portal holds no dataset but the plan's."""
+    result = tk.get_action("package_search")(
+        {"ignore_auth": True}, {"fq": "-dataset_type:(plan OR initiative)", "rows": 0})
+    return result["count"] == 0
 
 
 def _site_language() -> str:

@@ -50,6 +50,15 @@ LICENCE_TYPES = {
 
 
 
+# Licence document -> the title of the same licence in CKAN's default licence list (CKAN's own
+# Japanese translation and the English), which a harvesting CKAN matches, in its language, when
+# it does not know the document's IRI.
+CKAN_LICENCE_TITLES = {
+    CC_BY_4_0: Text("クリエイティブ・コモンズ 表示", "Creative Commons Attribution"),
+    CC0_1_0: Text("クリエイティブ・コモンズ CC0", "Creative Commons CCZero"),
+}
+
+
 def licence_type(licence_url: str) -> Optional[tuple[str, Text]]:
     """The ADMS licence type of a licence document, or None when we do not know it."""
     if not licence_url:

@@ -88,6 +88,8 @@ def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict
         "previous_projects_continued": plan.previous_projects["continued"],
         "previous_projects_merged": plan.previous_projects["merged"],
         "provenance_translated": _provenance(plan),
+        # the plan spans every guideline (its DCAT themes are the four guidelines)
+        "groups": [{"name": g.group_name} for g in plan.guidelines],
     }
 
 
