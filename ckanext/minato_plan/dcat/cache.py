@@ -40,8 +40,8 @@ def code_fingerprint() -> str:
     data, and the versions of CKAN and ckanext-dcat."""
     h = hashlib.sha256()
     package = resources.files("ckanext.minato_plan")
-    for name in ("dcat/profile.py", "dcat/schemaorg.py", "domain/dcat.py", "data/plan.yaml",
-                 "domain/records.py", "domain/plan.py"):
+    for name in ("dcat/profile.py", "dcat/static.py", "dcat/schemaorg.py", "domain/dcat.py",
+                 "data/plan.yaml", "domain/records.py", "domain/plan.py"):
         h.update(package.joinpath(name).read_bytes())
     for dist in ("ckan", "ckanext-dcat", "rdflib"):
         try:
