@@ -390,6 +390,8 @@ def _receiver_ini(receiver: Receiver, source: Source, directory: pathlib.Path, p
         f"ckan.redis.url = {urls['ckan.redis.url']}",
         f"ckan.site_id = {urls['ckan.site_id']}",
         f"ckan.site_url = http://127.0.0.1:{port}",
+        # each receiver builds its own web assets: two servers building one folder at once race
+        f"ckan.webassets.path = {directory / 'webassets'}",
         f"ckan.plugins = {RECEIVER_PLUGINS}",
         *(f"{key} = {value}" for key, value in settings.items()),
         "",
