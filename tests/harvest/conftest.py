@@ -540,12 +540,20 @@ def _clear_redis(urls: dict[str, str]) -> None:
         client.delete(*keys)
 
 
+_WARM_UP: dict[str, threading.Lock] = {}
+
+
 def _check_pages(run: Run) -> None:
     """The dataset list of the run's organization (every page) and every harvested dataset's
     page, as an anonymous visitor requests them (redirects followed)."""
     pages = max(1, math.ceil(len(run.datasets) / PAGE_SIZE))
     paths = [f"/dataset/?organization={run.organization}&page={n}" for n in range(1, pages + 1)]
     dataset_paths = [f"/dataset/{d['name']}" for d in run.datasets]
+    # CKAN builds its web assets on the first request that uses them, and two first requests
+    # at once race on the asset folder: one page of each kind first, one at a time per server
+    with _WARM_UP.setdefault(run.url, threading.Lock()):
+        for path in (paths[:1] + dataset_paths[:1]):
+            _get(run.url + path)
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         statuses = dict(zip(paths + dataset_paths,
                             pool.map(lambda p: _get(run.url + p)[0], paths + dataset_paths)))
