@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .domain.identifiers import PLAN_DATASET_TYPES
+
 REQUIRED_PLUGINS = ("scheming_datasets", "dcat")
 PLUGINS_EXAMPLE = "activity dcat scheming_datasets minato_plan structured_data datastore"
 SCHEMAS = ("ckanext.minato_plan.schemas:plan.yaml "
@@ -25,7 +27,7 @@ def check_plugins(plugin_loaded: Callable[[str], bool]) -> None:
 
 
 def check_schemas(schema_of: Callable[[str], object]) -> None:
-    missing = [t for t in ("plan", "initiative") if not schema_of(t)]
+    missing = [t for t in reversed(PLAN_DATASET_TYPES) if not schema_of(t)]
     if missing:
         raise MissingRequirement(
             f"ckanext-minato_plan: ckanext-scheming knows no schema for {', '.join(missing)}. "

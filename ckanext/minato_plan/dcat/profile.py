@@ -49,6 +49,7 @@ from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from .. import config
 from ..domain import dcat as mapping
+from ..domain.identifiers import PLAN_DATASET_TYPES
 from ..domain.plan import Plan, load_plan
 from ..domain.text import text_dict
 from .static import (
@@ -60,7 +61,6 @@ from ..logic import official
 log = logging.getLogger(__name__)
 
 PROFILE_NAME = "minato_plan_dcat_ap_3"
-DATASET_TYPES = ("initiative", "plan")
 
 
 
@@ -493,6 +493,6 @@ def resource_uri_of(resource_dict: dict[str, Any], default_uri: Optional[str]) -
 
 def dataset_uri(dataset_dict: dict[str, Any], default_uri: Optional[str]) -> Optional[str]:
     """IDCATURIGenerator: ``<site>/dataset/<name>`` for our two dataset types."""
-    if dataset_dict.get("type") in DATASET_TYPES and dataset_dict.get("name"):
+    if dataset_dict.get("type") in PLAN_DATASET_TYPES and dataset_dict.get("name"):
         return dataset_iri(catalog_uri(), dataset_dict["name"])
     return default_uri

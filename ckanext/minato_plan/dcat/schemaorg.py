@@ -17,10 +17,10 @@ from ckan.plugins import toolkit as tk
 from ckanext.dcat.profiles import SchemaOrgProfile as StockSchemaOrgProfile
 
 from ..domain.pages import structured_data_dict
+from ..domain.identifiers import PLAN_DATASET_TYPES
 
 PROFILE_NAME = "minato_plan_schemaorg"
 PROFILES_OPTION = "ckanext.dcat.structured_data.profiles"
-PLAN_TYPES = ("initiative", "plan")
 
 
 class WithoutSchemingSchema:
@@ -41,7 +41,7 @@ class SchemaOrgProfile(WithoutSchemingSchema, StockSchemaOrgProfile):
     """ckanext-dcat's schema.org profile; plan and initiative datasets in ja and en."""
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
-        if dataset_dict.get("type") in PLAN_TYPES:
+        if dataset_dict.get("type") in PLAN_DATASET_TYPES:
             dataset_dict = structured_data_dict(dataset_dict)
         super().graph_from_dataset(dataset_dict, dataset_ref)
 

@@ -15,6 +15,8 @@ PLAN_DATASET_NAME = "minato-plan"
 INITIATIVE_NAME_PREFIX = "minato-plan-initiative-"
 GUIDELINE_GROUP_PREFIX = "guideline-"
 INITIATIVE_ID_MARK = "JK"
+#: The dataset types of the plan (scheming schemas of this package).
+PLAN_DATASET_TYPES = ("initiative", "plan")
 
 
 def initiative_name(number: int) -> str:

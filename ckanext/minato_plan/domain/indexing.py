@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import progress
+from .identifiers import PLAN_DATASET_TYPES
 from .text import LANGUAGES, load_json
 
 TRANSLATED_FIELDS = ("title_translated", "notes_translated", "provenance_translated")
@@ -20,7 +21,7 @@ REPEATING_FIELDS = ("progress", "indicators")
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``pkg_dict`` ready for Solr."""
-    if pkg_dict.get("type") not in ("initiative", "plan"):
+    if pkg_dict.get("type") not in PLAN_DATASET_TYPES:
         return pkg_dict
     out = dict(pkg_dict)
     text: list[str] = list(out.get("text") or []) if isinstance(out.get("text"), list) else (

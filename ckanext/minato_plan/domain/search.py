@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import labels
-from .identifiers import ORGANIZATION_NAME
+from .identifiers import ORGANIZATION_NAME, PLAN_DATASET_TYPES
 from .plan import Plan
 
 def query_params(search_params: dict[str, Any], qf: Optional[str],
@@ -83,16 +83,12 @@ def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
     return search_facets
 
 
-#: The dataset types whose searches show the plan's facets.
-PLAN_SEARCH_TYPES = ("initiative", "plan")
-
-
 def shows_plan_facets(package_type: Any = None, group_name: Any = None,
                       organization_name: Any = None, plan: Plan = None,
                       organization: str = ORGANIZATION_NAME) -> bool:
     """Whether a search page is the plan's: a search of initiatives or plans, a guideline
     group's page, or the page of the organization that owns the plan."""
-    if package_type in PLAN_SEARCH_TYPES:
+    if package_type in PLAN_DATASET_TYPES:
         return True
     if group_name is not None and plan is not None:
         return group_name in {g.group_name for g in plan.guidelines}

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from .. import config
+from ..domain.identifiers import PLAN_DATASET_TYPES
 from ..domain.text import is_blank, optional_int
 
-PLAN_TYPES = ("plan", "initiative")
 # A transaction-scoped PostgreSQL advisory lock: creates and updates of initiatives validate
 # their number one at a time, until the transaction that holds the lock ends.
 _INITIATIVE_NO_LOCK = 5_461_202_601
@@ -30,7 +30,7 @@ def search_filter() -> str:
 
 def is_official(pkg: dict[str, Any]) -> bool:
     """Whether a dataset dict (``package_show`` or ``package_search``) is one of the plan's."""
-    if pkg.get("type") not in PLAN_TYPES:
+    if pkg.get("type") not in PLAN_DATASET_TYPES:
         return False
     org = pkg.get("organization") or {}
     name = config.organization()

@@ -24,7 +24,8 @@ from flask import Blueprint, make_response, redirect, request
 
 import ckan.plugins.toolkit as tk
 
-DATASET_TYPES = ("initiative", "plan")
+from ..domain.identifiers import PLAN_DATASET_TYPES
+
 FORMATS = ("ttl", "rdf", "xml", "jsonld", "n3")
 
 dcat_pages = Blueprint("minato_plan_dcat", __name__)
@@ -81,7 +82,7 @@ def _register(state: Any) -> None:
     state.add_url_rule("/distribution/<resource_id>", view_func=_distribution,
                             endpoint="distribution")
     negotiate = tk.asbool(tk.config.get("ckanext.dcat.enable_content_negotiation", False))
-    for package_type in DATASET_TYPES:
+    for package_type in PLAN_DATASET_TYPES:
         state.add_url_rule(
             f"/{package_type}/<_id>.<_format>", view_func=_rdf,
             endpoint=f"{package_type}_rdf", defaults={"package_type": package_type})
