@@ -18,6 +18,8 @@ STATE=$ROOT/.local/ckan
 INI=$ROOT/.local/ckan.ini
 PIDFILE=$STATE/ckan.pid
 LOG=$STATE/ckan.log
+WORKER_PIDFILE=$STATE/worker.pid
+WORKER_LOG=$STATE/worker.log
 CKAN_PORT=${CKAN_PORT:-5000}
 CKAN=$ROOT/.venv/bin/ckan
 
@@ -25,6 +27,31 @@ say() { echo "portal.sh: $*"; }
 die() { echo "portal.sh: ERROR: $*" >&2; exit 1; }
 
 ckan_running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+worker_running() { [[ -f $WORKER_PIDFILE ]] && kill -0 "$(cat "$WORKER_PIDFILE")" 2>/dev/null; }
+
+# CKAN's background job worker (RQ): runs the heal job that catches the search index and the
+# DataStore up after an interrupted write (ckanext/minato_plan/logic/consistency.py).
+start_worker() {
+  if worker_running; then
+    say "job worker already running (pid $(cat "$WORKER_PIDFILE"))"
+    return
+  fi
+  nohup "$CKAN" -c "$INI" jobs worker >"$WORKER_LOG" 2>&1 &
+  echo $! > "$WORKER_PIDFILE"
+}
+
+stop_pid() {
+  local pidfile=$1 name=$2
+  if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill "$(cat "$pidfile")"
+    for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$(cat "$pidfile")" 2>/dev/null && kill -9 "$(cat "$pidfile")"
+    say "$name stopped"
+  else
+    say "$name not running"
+  fi
+  rm -f "$pidfile"
+}
 
 # .local/ckan.ini is written from config/ckan.ini.in on every `up`, so template changes (new
 # plugins, new options) always apply; the random secret is generated once and kept in
@@ -61,6 +88,10 @@ cmd_up() {
   # would otherwise keep the old analysis.
   "$CKAN" -c "$INI" search-index rebuild >>"$STATE/load.log" 2>&1 \
     || { tail -n 30 "$STATE/load.log" >&2; die "search index rebuild failed"; }
+  # Whatever an interrupted write left apart (index, DataStore) is compared and fixed.
+  "$CKAN" -c "$INI" minato-plan repair >>"$STATE/load.log" 2>&1 \
+    || { tail -n 30 "$STATE/load.log" >&2; die "repair failed"; }
+  start_worker
   if ckan_running; then
     say "CKAN already running (pid $(cat "$PIDFILE"))"
   else
@@ -83,15 +114,8 @@ cmd_up() {
 }
 
 cmd_down() {
-  if ckan_running; then
-    kill "$(cat "$PIDFILE")"
-    for _ in $(seq 1 50); do ckan_running || break; sleep 0.2; done
-    ckan_running && kill -9 "$(cat "$PIDFILE")"
-    say "CKAN stopped"
-  else
-    say "CKAN not running"
-  fi
-  rm -f "$PIDFILE"
+  stop_pid "$PIDFILE" CKAN
+  stop_pid "$WORKER_PIDFILE" "job worker"
   bash "$SCRIPT_DIR/services.sh" stop
 }
 
@@ -103,7 +127,15 @@ cmd_status() {
   else
     say "CKAN not running"; rc=3
   fi
+  if worker_running; then
+    say "job worker running (pid $(cat "$WORKER_PIDFILE"))"
+  else
+    say "job worker not running"; rc=3
+  fi
   bash "$SCRIPT_DIR/services.sh" status || rc=3
+  if [[ $rc == 0 ]]; then  # datasets whose index entry or DataStore rows differ from the database
+    "$CKAN" -c "$INI" minato-plan repair --check 2>/dev/null | sed 's/^/portal.sh: /' || rc=3
+  fi
   return $rc
 }
 

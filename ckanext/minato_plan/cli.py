@@ -58,3 +58,33 @@ def datastore_refresh():
             "実行してください。 / The plan dataset has no DataStore resources; run `ckan "
             "minato-plan load` first.")
     click.echo(f"DataStore: {len(counts)} tables refreshed ({time.monotonic() - started:.1f} s)")
+
+
+@minato_plan.command()
+@click.option("--check", is_flag=True,
+              help="数えるだけで直さない（ずれがあれば終了コード1） / Only count what differs "
+                   "(exit 1 if anything does), fix nothing.")
+def repair(check: bool):
+    """データベースと検索インデックス・DataStoreのずれを直す / Make the search index and the
+    plan's DataStore tables match the database (every dataset)."""
+    from .logic import consistency
+
+    started = time.monotonic()
+    report = consistency.repair(fix=not check)
+    counts = report.counts()
+    verb = "differ / 差異" if check else "fixed / 修正"
+    click.echo(f"Datasets checked / 確認したデータセット: {counts['checked']}; "
+               f"index {verb}: {counts['reindexed']} reindex, {counts['removed']} remove; "
+               f"DataStore tables {verb}: {counts['tables']} "
+               f"({time.monotonic() - started:.1f} s)")
+    try:
+        waiting = len(consistency.stale_ids())
+    except Exception:
+        waiting = -1
+    click.echo(f"Waiting for the heal job / 検証待ち: {waiting}")
+    if report.failed:
+        raise click.ClickException(
+            f"{len(report.failed)} could not be fixed (Solr, the DataStore or Redis "
+            f"unavailable?) / 修正できないものがあります: {', '.join(report.failed[:10])}")
+    if check and (counts["reindexed"] or counts["removed"] or counts["tables"]):
+        raise SystemExit(1)

@@ -12,7 +12,7 @@ from . import config, helpers, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
-from .logic import datastore, licenses
+from .logic import consistency, licenses
 
 
 @tk.blanket.helpers
@@ -41,21 +41,21 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurable
     def configure(self, config_: Any) -> None:
-        datastore.register_listeners()
+        consistency.register_listeners()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return indexing.index_fields(pkg_dict)
 
-    # An initiative's rows in the DataStore follow its dataset (written on commit)
+    # The index and the DataStore follow every committed dataset change (logic/consistency.py)
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore.dataset_changed(pkg_dict)
+        consistency.dataset_touched(pkg_dict)
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore.dataset_changed(pkg_dict)
+        consistency.dataset_touched(pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        datastore.dataset_changed(pkg_dict, removed=True)
+        consistency.dataset_touched(pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.query_params(search_params, config.search_qf(), config.search_deftype())

@@ -206,23 +206,45 @@ def minato_plan_progress_upload_show(context, data_dict):
 def minato_plan_progress_upload_apply(context, data_dict):
     """Apply a previewed upload: all of its changes or none.
 
+    Applying is idempotent: a second submission of the same token (a double click, a retry
+    after a timeout or a crash) waits for the first, and then answers ``already_applied`` with
+    who applied it and when, instead of applying anything again.
+
     :param token: the token returned by ``minato_plan_progress_upload_preview``
-    :returns: ``status`` ``"applied"``, ``initiatives`` (names updated), ``changes`` (count)
-    :raises ValidationError: the upload was rejected, already applied, or an initiative changed
-        since the preview (nothing is written then)
+    :returns: ``status`` (``"applied"`` or ``"already_applied"``), ``initiatives`` (names
+        updated), ``changes`` (count), ``applied`` (UTC time), ``applied_by`` (user name)
+    :raises ValidationError: the upload was rejected, is being applied by another request, or
+        an initiative changed since the preview (nothing is written then)
     """
     tk.check_access("minato_plan_progress_upload_apply", context, data_dict)
     token = data_dict.get("token")
     record = upload_store.load(token)
     _owned(context, record)
+    with upload_store.applying(token) as held:
+        if not held:
+            raise tk.ValidationError({"upload": [
+                "このアップロードは別の操作で適用中です。しばらくしてから画面を再読み込みしてください。"
+                " / This upload is being applied by another request. Reload the page in a "
+                "moment."]})
+        return _apply_held(context, token, upload_store.load(token))
+
+
+def _already_applied(token: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"status": "already_applied", "token": token,
+            "initiatives": record.get("applied_initiatives") or [],
+            "changes": len(record.get("changes") or []),
+            "applied": record.get("applied"), "applied_by": record.get("applied_by"),
+            "search_index_updated": True}
+
+
+def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> dict[str, Any]:
     if record["status"] == "rejected":
         raise tk.ValidationError({"upload": [
             "このファイルにはエラーがあるため適用できません。エラーを直してもう一度アップロードして"
             "ください。 / This file has errors and cannot be applied. Fix them and upload it "
             "again."]})
     if record["status"] == "applied":
-        raise tk.ValidationError({"upload": [
-            "このアップロードは既に適用済みです。 / This upload has already been applied."]})
+        return _already_applied(token, record)
 
     # Stored values are re-validated, and the change set recomputed from the current data.
     try:
@@ -233,6 +255,15 @@ def minato_plan_progress_upload_apply(context, data_dict):
             "upload is damaged. Please upload the file again."]})
     current = current_initiatives(context, {e.initiative_no for e in entries})
     change_set = upload_changes.compute_changes(entries, current, record.get("encoding"))
+    if record["status"] == "applying" and not change_set.problems and not change_set.initiatives \
+            and record.get("changes"):
+        # An earlier request committed this upload and stopped before recording it.
+        versions_now = [d["metadata_modified"] for d in current.values()]
+        record.update(status="applied", applied=max(versions_now, default=record["applying"]),
+                      applied_by=record.get("applying_by"),
+                      applied_initiatives=sorted(record.get("versions") or {}))
+        upload_store.store(token, record)
+        return _already_applied(token, record)
     versions = record.get("versions") or {}
     by_name = {d["name"]: d for d in current.values()}
     stale = sorted(name for name, seen in versions.items()
@@ -245,14 +276,24 @@ def minato_plan_progress_upload_apply(context, data_dict):
 
     order = sorted(change_set.initiatives,
                    key=lambda name: record["initiatives"].get(name, {}).get("initiative_no", 0))
-    indexed = apply_changes(context, {name: change_set.progress[name] for name in order},
-                            versions, record["initiatives"])
-
+    user = user_of(context)
+    # Recorded first, so that a retry after a crash at commit can tell whether it committed.
+    record.update(status="applying", applying=datetime.datetime.utcnow().isoformat(),
+                  applying_by=user.name if user else None)
+    upload_store.store(token, record)
+    try:
+        indexed = apply_changes(context, {name: change_set.progress[name] for name in order},
+                                versions, record["initiatives"])
+    except tk.ValidationError:  # refused inside the transaction: nothing was written
+        record.update(status="ready")
+        upload_store.store(token, record)
+        raise
     record.update(status="applied", applied=datetime.datetime.utcnow().isoformat(),
-                  applied_initiatives=order)
+                  applied_by=user.name if user else None, applied_initiatives=order)
     upload_store.store(token, record)
     return {"status": "applied", "token": token, "initiatives": order,
-            "changes": len(record["changes"]), "search_index_updated": indexed}
+            "changes": len(record["changes"]), "applied": record["applied"],
+            "applied_by": record["applied_by"], "search_index_updated": indexed}
 
 
 @tk.chained_action

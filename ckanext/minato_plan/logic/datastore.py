@@ -8,12 +8,11 @@ header and the description of that language, ``id`` is the primary key.
 - :func:`refresh_all` rebuilds every table from one ``package_search`` (the loader runs it after
   each load; ``ckan minato-plan datastore-refresh`` runs it by hand). It creates the tables with
   ``datastore_create`` (fields, data dictionary, primary key) and replaces their rows.
-- When an initiative is created, updated or deleted (``IPackageController`` hooks in
-  ``plugin.py``), :func:`dataset_changed` builds that initiative's rows from the dataset as the
-  transaction left it and keeps them on the database session; only when the session COMMITS are
-  they written, replacing that initiative's rows in one DataStore transaction. A rolled-back
-  change (e.g. a refused all-or-nothing progress upload) never reaches the DataStore. This is
-  synchronous: no background worker is needed.
+- When an initiative is created, updated or deleted, :mod:`.consistency` reads its rows with
+  :func:`initiative_writes` just before the outermost transaction commits, and writes them with
+  :func:`write_initiatives` once it has committed: a savepoint release, a rolled-back change
+  (e.g. a refused all-or-nothing progress upload) or a killed process never reaches the
+  DataStore. :func:`differing_tables` tells the repair which tables no longer match.
 
 Row writes go straight to the DataStore's write database in one transaction per table (delete
 the initiative's rows, insert the new ones, clear the cached row count), because CKAN's actions
@@ -25,7 +24,6 @@ import logging
 from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 import ckan.model as model
 import ckan.plugins as p
@@ -43,7 +41,6 @@ from .initiatives import search_initiatives
 log = logging.getLogger(__name__)
 
 DATASTORE_TYPES = {"string": "text", "integer": "int", "number": "numeric", "boolean": "bool"}
-_PENDING = "minato_plan_datastore_pending"
 
 
 def enabled() -> bool:
@@ -139,58 +136,102 @@ def refresh_all(echo: Optional[Callable[[str], None]] = None) -> dict[str, int]:
 
 # --- keeping the tables current ---------------------------------------------------------------
 
-def dataset_changed(pkg_dict: dict[str, Any], removed: bool = False) -> None:
-    """Called by the IPackageController hooks for any dataset: queue an initiative's new rows
-    (none when ``removed``: CKAN calls the delete hook before it marks the dataset deleted) for
-    writing when the session commits."""
-    if not enabled():
-        return
-    package_id = pkg_dict.get("id")
-    if not package_id:
-        return
-    pkg_obj = model.Package.get(package_id)
-    if pkg_obj is None or pkg_obj.type != "initiative":
-        return
+def initiative_writes(package_ids: set[str]) -> dict[str, list[tuple[str, str, list]]]:
+    """The rows each official initiative among ``package_ids`` has now, by initiative id, as
+    ``(resource id, table, rows)`` (no rows for a deleted or private one). Read inside the
+    transaction that changed them, just before it commits (:mod:`.consistency`)."""
+    if not enabled() or not package_ids:
+        return {}
+    initiatives = [pkg.id for pkg in model.Session.query(model.Package)
+                   .filter(model.Package.id.in_(list(package_ids)),
+                           model.Package.type == "initiative")]
+    if not initiatives:
+        return {}
     resources = plan_datastore_resources(active_only=True)
     if not resources:
-        return  # no DataStore tables yet: refresh_all will build them
-    pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
-                                        {"id": package_id})
-    if not official.is_official(pkg):
-        return
-    try:
-        number = int(pkg["initiative_no"])
-    except (KeyError, TypeError, ValueError):
-        return
-    visible = not removed and pkg.get("state") == "active" and not pkg.get("private")
-    writes = []
-    for (table_name, lang), resource_id in resources.items():
-        rows = list(table_rows(table_name, [pkg], lang)) if visible else []
-        writes.append((resource_id, table_name, rows))
-    pending = model.Session.info.setdefault(_PENDING, {})
-    pending[identifiers.initiative_id(load_plan().municipality_code, number)] = writes
+        return {}  # no DataStore tables yet: refresh_all will build them
+    out = {}
+    for package_id in initiatives:
+        pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
+                                            {"id": package_id})
+        if not official.is_official(pkg):
+            continue
+        try:
+            number = int(pkg["initiative_no"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        visible = pkg.get("state") == "active" and not pkg.get("private")
+        out[identifiers.initiative_id(load_plan().municipality_code, number)] = [
+            (resource_id, table_name,
+             list(table_rows(table_name, [pkg], lang)) if visible else [])
+            for (table_name, lang), resource_id in resources.items()]
+    return out
 
 
-def _after_commit(session: Any) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    for initiative, writes in pending.items():
-        for resource_id, table_name, rows in writes:
+def write_initiatives(writes: dict[str, list[tuple[str, str, list]]]) -> bool:
+    """Replace each initiative's rows in every table; False if any write failed (logged)."""
+    ok = True
+    for initiative, tables in writes.items():
+        for resource_id, table_name, rows in tables:
             try:
                 _write_rows(resource_id, t.TABLES[table_name], rows, initiative=initiative)
             except Exception:  # the metadata is committed: report, never undo it
-                log.exception("DataStore refresh of %s (%s) failed; run `ckan minato-plan "
-                              "datastore-refresh`", initiative, table_name)
+                log.exception("DataStore refresh of %s (%s) failed; the repair job retries it",
+                              initiative, table_name)
+                ok = False
+    return ok
 
 
-def _after_rollback(session: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _canonical(table: t.Table, rows: list[dict[str, Any]]) -> list[tuple]:
+    def value(column: t.Column, v: Any) -> Any:
+        if v is None:
+            return None
+        return float(v) if column.type == "number" else v
+    return sorted(tuple(value(c, row.get(c.key)) for c in table.columns) for row in rows)
 
 
-def register_listeners() -> None:
-    """Write queued rows when the session commits, drop them when it rolls back (called once
-    by the plugin's ``IConfigurable.configure``)."""
-    if not event.contains(model.Session, "after_commit", _after_commit):
-        event.listen(model.Session, "after_commit", _after_commit)
-        event.listen(model.Session, "after_rollback", _after_rollback)
+def _database_initiatives() -> list[dict[str, Any]]:
+    """The official public initiatives as ``package_show`` reads them from the database (not
+    from the search index, which may be behind)."""
+    out = []
+    for (package_id,) in (model.Session.query(model.Package.id)
+                          .filter(model.Package.type == "initiative",
+                                  model.Package.state == "active",
+                                  model.Package.private.is_(False))):
+        pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
+                                            {"id": package_id})
+        if official.is_official(pkg):
+            out.append(pkg)
+    return out
+
+
+def differing_tables() -> list[tuple[str, str, str]]:
+    """The plan's DataStore tables whose rows differ from the database's initiatives, as
+    ``(table, lang, resource id)``."""
+    if not enabled():
+        return []
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+    resources = plan_datastore_resources(active_only=True)
+    if not resources:
+        return []
+    initiatives = _database_initiatives()
+    out = []
+    with get_write_engine().connect() as conn:
+        for (table_name, lang), resource_id in sorted(resources.items()):
+            table = t.TABLES[table_name]
+            keys = ", ".join(identifier(c.key) for c in table.columns)
+            stored = [dict(row._mapping) for row in conn.execute(
+                sa.text(f"SELECT {keys} FROM {identifier(resource_id)}"))]
+            expected = list(table_rows(table_name, initiatives, lang))
+            if _canonical(table, stored) != _canonical(table, expected):
+                out.append((table_name, lang, resource_id))
+    return out
+
+
+def refresh_table(table_name: str, lang: str, resource_id: str) -> int:
+    """Replace all rows of one plan table with the database's; the row count."""
+    table = t.TABLES[table_name]
+    rows = list(table_rows(table_name, _database_initiatives(), lang))
+    _write_rows(resource_id, table, rows)
+    return len(rows)

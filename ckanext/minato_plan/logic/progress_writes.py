@@ -87,8 +87,8 @@ def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, An
     commit commits them all). Each patch carries ``if_unmodified_since``, so every dataset row
     is locked and its version checked inside the transaction. The activity of each change is
     recorded in the same transaction. Returns whether the search index was updated too (if
-    Solr fails after the commit, the change stands and ``ckan search-index rebuild`` catches
-    the index up).
+    Solr fails after the commit, the change stands and the heal job of :mod:`.consistency`
+    catches the index up).
     """
     session = model.Session
     user = user_of(context)

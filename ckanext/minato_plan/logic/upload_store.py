@@ -5,8 +5,11 @@ without being validated again.
 """
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+import secrets
+import time
+from typing import Any, Iterator
 
 from ckan.plugins import toolkit as tk
 
@@ -35,3 +38,27 @@ def load(token: Any) -> dict[str, Any]:
             "ください。 / This upload does not exist or has expired. Please upload the file "
             "again.")
     return json.loads(raw)
+
+
+LOCK_SECONDS = 300
+WAIT_SECONDS = 30
+
+
+@contextlib.contextmanager
+def applying(token: str) -> Iterator[bool]:
+    """Hold the apply lock of an upload; ``False`` when another request still holds it after
+    :data:`WAIT_SECONDS` (a double submission waits for the first one instead of racing it)."""
+    key = STORE_PREFIX + token + ":lock"
+    connection = _redis()
+    owner = secrets.token_hex(8)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not connection.set(key, owner, nx=True, ex=LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            yield False
+            return
+        time.sleep(0.2)
+    try:
+        yield True
+    finally:
+        if connection.get(key) in (owner, owner.encode()):
+            connection.delete(key)

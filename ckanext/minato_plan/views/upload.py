@@ -144,11 +144,18 @@ def apply(token: str):
         data = _view_model(record, minato_current_language())
         data["apply_error"] = [str(m) for v in err.error_dict.values() for m in v]
         return tk.render("minato_plan/progress_preview.html", data), 409
+    if result["status"] == "already_applied":
+        tk.h.flash_notice(tk._("This upload had already been applied (by {user}, {time}); "
+                               "nothing was applied again.").format(
+            user=result.get("applied_by") or "?",
+            time=tk.h.render_datetime(result.get("applied"), with_hours=True)))
+        return tk.redirect_to("minato_progress.preview", token=token)
     tk.h.flash_success(tk._("Progress of {n} initiative(s) updated.").format(
         n=len(result["initiatives"])))
     if not result.get("search_index_updated", True):
-        tk.h.flash_error(tk._("Saved, but the search index could not be updated. Ask an "
-                              "administrator to run `ckan search-index rebuild`."))
+        tk.h.flash_notice(tk._("Saved. Search results and downloads will show the change "
+                               "once the search index has caught up (automatically, within a "
+                               "few minutes)."))
     return tk.redirect_to("minato_progress.preview", token=token)
 
 

@@ -1,0 +1,309 @@
+"""The search index and the plan's DataStore tables follow the database, and catch up by
+themselves when a write was interrupted.
+
+CKAN writes a dataset to PostgreSQL, Solr and (for the plan's initiatives) the DataStore in
+separate steps; a crash, a stalled Solr or a killed connection between them leaves them apart.
+Three things keep them together:
+
+- **At commit.** Session listeners note every dataset a transaction creates, updates or deletes.
+  Just before the *outermost* transaction commits (never on a savepoint release) the ids go into
+  a Redis set of datasets to verify, and the initiatives' DataStore rows are read from the
+  transaction; once it has committed, those rows are written and a heal job is queued. A rolled
+  back or killed transaction writes nothing to the DataStore; its ids are verified and found in
+  order.
+- **The heal job** (:func:`heal`, on CKAN's RQ worker, ``ckan jobs worker``) verifies every id in
+  the set: the dataset is reindexed when Solr's copy is not the database's, its initiative's
+  DataStore rows are rewritten, and the id leaves the set. Failures (Solr down) are retried with
+  a growing delay. Only one heal job waits in the queue at a time.
+- **The repair** (:func:`repair`, ``ckan minato-plan repair``, run by ``make up``) compares every
+  dataset of the database with the index and every plan table with the database, and fixes what
+  differs; ``--check`` only counts.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from typing import Any, Iterable, Optional
+
+from sqlalchemy import event
+
+import ckan.model as model
+from ckan.plugins import toolkit as tk
+
+from ..domain.identifiers import PLAN_DATASET_TYPES
+from . import datastore
+
+log = logging.getLogger(__name__)
+
+_TOUCHED = "minato_plan_touched"
+_WRITES = "minato_plan_datastore_writes"
+HEAL_JOB_TITLE = "minato_plan heal: reindex and resync datasets"
+RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
+
+
+def _site_id() -> str:
+    return str(tk.config.get("ckan.site_id") or "default")
+
+
+def stale_key() -> str:
+    return f"minato_plan:{_site_id()}:stale"
+
+
+def _heal_job_id() -> str:
+    return f"minato_plan_heal-{_site_id()}"
+
+
+def _redis():
+    from ckan.lib.redis import connect_to_redis
+    return connect_to_redis()
+
+
+# --- at commit ---------------------------------------------------------------------------------
+
+def dataset_touched(pkg_dict: dict[str, Any]) -> None:
+    """Called by the IPackageController hooks for every dataset created, updated or deleted."""
+    key = pkg_dict.get("id") or pkg_dict.get("name")
+    if key:
+        model.Session.info.setdefault(_TOUCHED, set()).add(key)
+
+
+def _ids(keys: Iterable[str]) -> set[str]:
+    out = set()
+    for key in keys:
+        pkg = model.Package.get(key)
+        if pkg is not None:
+            out.add(pkg.id)
+    return out
+
+
+def _before_commit(session: Any) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer transaction may still roll back
+    touched = session.info.get(_TOUCHED)
+    if not touched:
+        return
+    try:
+        ids = _ids(touched)
+        mark_stale(ids)
+        session.info[_WRITES] = datastore.initiative_writes(ids)
+    except Exception:  # never stop the commit: the heal job or the repair catches up
+        log.exception("could not prepare the DataStore rows of a commit")
+
+
+def _after_commit(session: Any) -> None:
+    if session.in_nested_transaction():
+        return
+    touched = session.info.pop(_TOUCHED, None)
+    writes = session.info.pop(_WRITES, None)
+    if writes:
+        datastore.write_initiatives(writes)
+    if touched:
+        enqueue_heal()
+
+
+def _after_transaction_end(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without committing
+        session.info.pop(_TOUCHED, None)
+        session.info.pop(_WRITES, None)
+
+
+def register_listeners() -> None:
+    """Called once by the plugin's ``IConfigurable.configure``."""
+    for name, listener in (("before_commit", _before_commit), ("after_commit", _after_commit),
+                           ("after_transaction_end", _after_transaction_end)):
+        if not event.contains(model.Session, name, listener):
+            event.listen(model.Session, name, listener)
+
+
+def mark_stale(package_ids: Iterable[str]) -> None:
+    ids = list(package_ids)
+    if not ids:
+        return
+    try:
+        _redis().sadd(stale_key(), *ids)
+    except Exception:  # Redis down: the repair at start-up compares everything anyway
+        log.exception("could not record %d dataset(s) to verify", len(ids))
+
+
+def stale_ids() -> set[str]:
+    return {i.decode() if isinstance(i, bytes) else i for i in _redis().smembers(stale_key())}
+
+
+def enqueue_heal(delay: int = 0, attempt: int = 0) -> None:
+    """Queue the heal job, unless one is already waiting."""
+    from ckan.lib import jobs
+    from rq.job import Job, JobStatus
+    from rq.exceptions import NoSuchJobError
+
+    try:
+        connection = _redis()
+        try:
+            waiting = Job.fetch(_heal_job_id(), connection=connection).get_status()
+        except NoSuchJobError:
+            waiting = None
+        if waiting in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            return
+        queue = jobs.get_queue()
+        options = {"job_id": _heal_job_id(), "description": HEAL_JOB_TITLE,
+                   "result_ttl": 600, "failure_ttl": 86400}
+        if delay:
+            queue.enqueue_in(datetime.timedelta(seconds=delay), heal, attempt, **options)
+        else:
+            queue.enqueue_call(heal, args=(attempt,), **options)
+    except Exception:  # the repair at start-up, or the next write, picks the ids up
+        log.exception("could not queue the heal job")
+
+
+# --- the heal job ------------------------------------------------------------------------------
+
+def heal(attempt: int = 0) -> dict[str, int]:
+    """Verify every dataset in the set; retried later while any could not be fixed."""
+    ids = stale_ids()
+    if not ids:
+        return {"verified": 0, "fixed": 0, "failed": 0}
+    report = verify(ids)
+    if report.failed:
+        delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+        log.warning("heal: %d dataset(s) not in order yet; retrying in %d s",
+                    len(report.failed), delay)
+        enqueue_heal(delay=delay, attempt=attempt + 1)
+    return report.counts()
+
+
+@dataclasses.dataclass
+class Report:
+    checked: int = 0
+    reindexed: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
+    tables: list[str] = dataclasses.field(default_factory=list)
+    failed: list[str] = dataclasses.field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"checked": self.checked, "reindexed": len(self.reindexed),
+                "removed": len(self.removed), "tables": len(self.tables),
+                "failed": len(self.failed)}
+
+
+def _indexed_versions(package_ids: Optional[list[str]] = None) -> dict[str, datetime.datetime]:
+    """``{id: metadata_modified}`` of this site's documents in Solr (all, or the given ids)."""
+    from ckan.lib.search.common import make_connection
+
+    solr = make_connection(decode_dates=False)
+    fq = [f'+site_id:"{_site_id()}"']
+    if package_ids is not None:
+        if not package_ids:
+            return {}
+        fq.append("+id:(" + " OR ".join(f'"{i}"' for i in package_ids) + ")")
+    out: dict[str, datetime.datetime] = {}
+    rows = 1000
+    while True:
+        result = solr.search("*:*", fq=fq, fl="id,metadata_modified", rows=rows,
+                             start=len(out), sort="id asc")
+        for doc in result.docs:
+            out[doc["id"]] = _parse_solr_date(doc.get("metadata_modified"))
+        if not result.docs or len(out) >= result.hits:
+            return out
+
+
+def _parse_solr_date(value: Any) -> Optional[datetime.datetime]:
+    if not value:
+        return None
+    text = str(value).rstrip("Z")
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _same_version(db: Optional[datetime.datetime], solr: Optional[datetime.datetime]) -> bool:
+    """Solr keeps milliseconds, PostgreSQL microseconds."""
+    if db is None or solr is None:
+        return db is solr
+    return db.replace(microsecond=db.microsecond // 1000 * 1000) == solr
+
+
+def _database_versions(package_ids: Optional[list[str]] = None
+                       ) -> dict[str, datetime.datetime]:
+    """``{id: metadata_modified}`` of the datasets the index should hold."""
+    query = model.Session.query(model.Package.id, model.Package.metadata_modified)
+    if tk.asbool(tk.config.get("ckan.search.remove_deleted_packages")):
+        query = query.filter(model.Package.state != "deleted")
+    if package_ids is not None:
+        query = query.filter(model.Package.id.in_(package_ids))
+    return {package_id: modified for package_id, modified in query}
+
+
+def verify(package_ids: Optional[Iterable[str]] = None, fix: bool = True) -> Report:
+    """Compare the database with Solr (the given datasets, or all) and the plan's DataStore
+    tables with the database; with ``fix``, reindex, remove and rewrite what differs, and take
+    the verified ids out of the stale set."""
+    from ckan.lib import search
+
+    ids = None if package_ids is None else sorted(set(package_ids))
+    report = Report()
+    try:
+        database = _database_versions(ids)
+        indexed = _indexed_versions(ids)
+    except Exception:
+        log.exception("verify: the database or the index cannot be read")
+        report.failed = list(ids or ["*"])
+        return report
+    report.checked = len(set(database) | set(ids or []))
+    for package_id, modified in sorted(database.items()):
+        if _same_version(modified, indexed.get(package_id)) and package_id in indexed:
+            continue
+        report.reindexed.append(package_id)
+        if fix:
+            try:
+                search.rebuild(package_id)
+            except Exception:
+                log.exception("verify: reindexing %s failed", package_id)
+                report.failed.append(package_id)
+    for package_id in sorted(set(indexed) - set(database)):
+        report.removed.append(package_id)
+        if fix:
+            try:
+                search.index_for(model.Package).remove_dict({"id": package_id})
+            except Exception:
+                log.exception("verify: removing %s from the index failed", package_id)
+                report.failed.append(package_id)
+    try:
+        tables = datastore.differing_tables() if _touches_plan(ids) else []
+        for table_name, lang, resource_id in tables:
+            report.tables.append(f"{table_name}.{lang}")
+            if fix:
+                datastore.refresh_table(table_name, lang, resource_id)
+    except Exception:
+        log.exception("verify: the DataStore tables could not be compared or rewritten")
+        report.failed.append("datastore")
+    if fix and (report.reindexed or report.removed):
+        try:
+            from ckan.lib.search.common import make_connection
+            make_connection().commit(waitSearcher=True)
+        except Exception:
+            log.exception("verify: Solr commit failed")
+            report.failed.append("solr-commit")
+    if fix and not report.failed:
+        try:
+            verified = set(database) | set(ids or []) | set(indexed)
+            if ids is None:
+                _redis().delete(stale_key())
+            elif verified:
+                _redis().srem(stale_key(), *verified)
+        except Exception:
+            log.exception("verify: could not update the set of datasets to verify")
+    return report
+
+
+def _touches_plan(package_ids: Optional[list[str]]) -> bool:
+    if package_ids is None:
+        return True
+    return bool(package_ids) and model.Session.query(model.Package.id).filter(
+        model.Package.id.in_(package_ids),
+        model.Package.type.in_(PLAN_DATASET_TYPES)).first() is not None
+
+
+def repair(fix: bool = True) -> Report:
+    """Everything: every dataset against the index, every plan table against the database."""
+    return verify(None, fix=fix)
