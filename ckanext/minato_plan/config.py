@@ -49,6 +49,17 @@ def search_deftype() -> Optional[str]:
     return _get("search.deftype")
 
 
+@dataclasses.dataclass(frozen=True)
+class HealTiming:
+    sweep_delay: int
+    grace: int
+
+
+def heal_timing() -> HealTiming:
+    """When the heal job sweeps after a commit, and how long changed datasets stay listed."""
+    return HealTiming(int(_get("heal.sweep_delay")), int(_get("heal.grace")))
+
+
 def datastore_sync() -> bool:
     """Whether the plan's tables are kept in the DataStore."""
     return bool(tk.asbool(_get("datastore.sync")))

@@ -7,14 +7,17 @@ Three things keep them together:
 
 - **At commit.** Session listeners note every dataset a transaction creates, updates or deletes.
   Just before the *outermost* transaction commits (never on a savepoint release) the ids go into
-  a Redis set of datasets to verify, and the initiatives' DataStore rows are read from the
-  transaction; once it has committed, those rows are written and a heal job is queued. A rolled
-  back or killed transaction writes nothing to the DataStore; its ids are verified and found in
-  order.
+  a Redis sorted set of datasets to verify (scored by time), a heal job is scheduled
+  ``heal.sweep_delay`` seconds ahead (it runs even if this process dies), and the initiatives'
+  DataStore rows are read from the transaction; once it has committed, those rows are written
+  and a heal job is queued to run now. A rolled back or killed transaction writes nothing to the
+  DataStore; its ids are verified and found in order.
 - **The heal job** (:func:`heal`, on CKAN's RQ worker, ``ckan jobs worker``) verifies every id in
-  the set: the dataset is reindexed when Solr's copy is not the database's, its initiative's
-  DataStore rows are rewritten, and the id leaves the set. Failures (Solr down) are retried with
-  a growing delay. Only one heal job waits in the queue at a time.
+  the set: the dataset is reindexed when Solr's copy is not the database's and the plan's
+  DataStore tables are rewritten when they differ. Ids leave the set ``heal.grace`` seconds
+  after their last change (so that a transaction still committing is never forgotten); a sweep
+  is scheduled while any remain. Failures (Solr down) are retried with a growing delay. Each
+  kind of heal job (now, sweep, retry) waits in the queue once at most.
 - **The repair** (:func:`repair`, ``ckan minato-plan repair``, run by ``make up``) compares every
   dataset of the database with the index and every plan table with the database, and fixes what
   differs; ``--check`` only counts.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import time
 from typing import Any, Iterable, Optional
 
 from sqlalchemy import event
@@ -31,6 +35,7 @@ from sqlalchemy import event
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
+from .. import config
 from ..domain.identifiers import PLAN_DATASET_TYPES
 from . import datastore
 
@@ -86,6 +91,7 @@ def _before_commit(session: Any) -> None:
     try:
         ids = _ids(touched)
         mark_stale(ids)
+        schedule_sweep()
         session.info[_WRITES] = datastore.initiative_writes(ids)
     except Exception:  # never stop the commit: the heal job or the repair catches up
         log.exception("could not prepare the DataStore rows of a commit")
@@ -121,54 +127,76 @@ def mark_stale(package_ids: Iterable[str]) -> None:
     if not ids:
         return
     try:
-        _redis().sadd(stale_key(), *ids)
+        _redis().zadd(stale_key(), {i: time.time() for i in ids})
     except Exception:  # Redis down: the repair at start-up compares everything anyway
         log.exception("could not record %d dataset(s) to verify", len(ids))
 
 
 def stale_ids() -> set[str]:
-    return {i.decode() if isinstance(i, bytes) else i for i in _redis().smembers(stale_key())}
+    """The datasets waiting to be verified."""
+    return {i.decode() if isinstance(i, bytes) else i
+            for i in _redis().zrange(stale_key(), 0, -1)}
 
 
-def enqueue_heal(delay: int = 0, attempt: int = 0) -> None:
-    """Queue the heal job, unless one is already waiting."""
+def _enqueue(kind: str, delay: int = 0, attempt: int = 0) -> None:
+    """Queue (or schedule) a heal job of one kind, unless one of that kind is already waiting."""
     from ckan.lib import jobs
-    from rq.job import Job, JobStatus
     from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
 
+    job_id = f"{_heal_job_id()}-{kind}"
     try:
         connection = _redis()
         try:
-            waiting = Job.fetch(_heal_job_id(), connection=connection).get_status()
+            status = Job.fetch(job_id, connection=connection).get_status()
         except NoSuchJobError:
-            waiting = None
-        if waiting in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            status = None
+        if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
             return
         queue = jobs.get_queue()
-        options = {"job_id": _heal_job_id(), "description": HEAL_JOB_TITLE,
-                   "result_ttl": 600, "failure_ttl": 86400}
-        if delay:
+        options = {"job_id": job_id, "description": HEAL_JOB_TITLE, "result_ttl": 600,
+                   "failure_ttl": 86400}
+        if delay > 0:
             queue.enqueue_in(datetime.timedelta(seconds=delay), heal, attempt, **options)
         else:
             queue.enqueue_call(heal, args=(attempt,), **options)
     except Exception:  # the repair at start-up, or the next write, picks the ids up
-        log.exception("could not queue the heal job")
+        log.exception("could not queue the heal job (%s)", kind)
+
+
+def enqueue_heal() -> None:
+    _enqueue("now")
+
+
+def schedule_sweep(delay: Optional[int] = None) -> None:
+    _enqueue("sweep", delay=config.heal_timing().sweep_delay if delay is None else delay)
 
 
 # --- the heal job ------------------------------------------------------------------------------
 
 def heal(attempt: int = 0) -> dict[str, int]:
-    """Verify every dataset in the set; retried later while any could not be fixed."""
-    ids = stale_ids()
-    if not ids:
-        return {"verified": 0, "fixed": 0, "failed": 0}
-    report = verify(ids)
+    """Verify (and fix) every dataset waiting; forget those changed longer than ``heal.grace``
+    seconds ago; retry later while any could not be fixed."""
+    connection = _redis()
+    if not connection.zcard(stale_key()):
+        return Report().counts()
+    report = verify(stale_ids())
     if report.failed:
         delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
         log.warning("heal: %d dataset(s) not in order yet; retrying in %d s",
                     len(report.failed), delay)
-        enqueue_heal(delay=delay, attempt=attempt + 1)
+        _enqueue("retry", delay=delay, attempt=attempt + 1)
+        return report.counts()
+    _forget_settled(connection)
     return report.counts()
+
+
+def _forget_settled(connection: Any) -> None:
+    grace = config.heal_timing().grace
+    connection.zremrangebyscore(stale_key(), "-inf", time.time() - grace)
+    youngest = connection.zrange(stale_key(), 0, 0, withscores=True)
+    if youngest:
+        schedule_sweep(max(1, int(youngest[0][1] + grace - time.time()) + 1))
 
 
 @dataclasses.dataclass
@@ -236,8 +264,7 @@ def _database_versions(package_ids: Optional[list[str]] = None
 
 def verify(package_ids: Optional[Iterable[str]] = None, fix: bool = True) -> Report:
     """Compare the database with Solr (the given datasets, or all) and the plan's DataStore
-    tables with the database; with ``fix``, reindex, remove and rewrite what differs, and take
-    the verified ids out of the stale set."""
+    tables with the database; with ``fix``, reindex, remove and rewrite what differs."""
     from ckan.lib import search
 
     ids = None if package_ids is None else sorted(set(package_ids))
@@ -284,15 +311,6 @@ def verify(package_ids: Optional[Iterable[str]] = None, fix: bool = True) -> Rep
         except Exception:
             log.exception("verify: Solr commit failed")
             report.failed.append("solr-commit")
-    if fix and not report.failed:
-        try:
-            verified = set(database) | set(ids or []) | set(indexed)
-            if ids is None:
-                _redis().delete(stale_key())
-            elif verified:
-                _redis().srem(stale_key(), *verified)
-        except Exception:
-            log.exception("verify: could not update the set of datasets to verify")
     return report
 
 
@@ -305,5 +323,12 @@ def _touches_plan(package_ids: Optional[list[str]]) -> bool:
 
 
 def repair(fix: bool = True) -> Report:
-    """Everything: every dataset against the index, every plan table against the database."""
-    return verify(None, fix=fix)
+    """Everything: every dataset against the index, every plan table against the database;
+    then the datasets waiting to be verified are settled."""
+    report = verify(None, fix=fix)
+    if fix and not report.failed:
+        try:
+            _forget_settled(_redis())
+        except Exception:
+            log.exception("repair: could not update the datasets waiting to be verified")
+    return report
