@@ -49,15 +49,9 @@ def search_deftype() -> Optional[str]:
     return _get("search.deftype")
 
 
-@dataclasses.dataclass(frozen=True)
-class HealTiming:
-    sweep_delay: int
-    grace: int
-
-
-def heal_timing() -> HealTiming:
-    """When the heal job sweeps after a commit, and how long changed datasets stay listed."""
-    return HealTiming(int(_get("heal.sweep_delay")), int(_get("heal.grace")))
+def heal_sweep_delay() -> int:
+    """Seconds from a commit (or a sweep that left datasets waiting) to the next heal sweep."""
+    return int(_get("heal.sweep_delay"))
 
 
 def datastore_sync() -> bool:

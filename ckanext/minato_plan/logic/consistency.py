@@ -7,16 +7,18 @@ Three things keep them together:
 
 - **At commit.** Session listeners note every dataset a transaction creates, updates or deletes.
   Just before the *outermost* transaction commits (never on a savepoint release) the ids go into
-  a Redis sorted set of datasets to verify (scored by time), a heal job is scheduled
+  a Redis hash of datasets to verify, each with the PostgreSQL transaction id that changed it;
+  a heal job is scheduled
   ``heal.sweep_delay`` seconds ahead (it runs even if this process dies), and the initiatives'
   DataStore rows are read from the transaction; once it has committed, those rows are written
   and a heal job is queued to run now. A rolled back or killed transaction writes nothing to the
   DataStore; its ids are verified and found in order.
 - **The heal job** (:func:`heal`, on CKAN's RQ worker, ``ckan jobs worker``) verifies every id in
   the set: the dataset is reindexed when Solr's copy is not the database's and the plan's
-  DataStore tables are rewritten when they differ. Ids leave the set ``heal.grace`` seconds
-  after their last change (so that a transaction still committing is never forgotten); a sweep
-  is scheduled while any remain. Failures (Solr down) are retried with a growing delay. Each
+  DataStore tables are rewritten when they differ. An id leaves the hash once the transaction
+  that changed it has ended (``txid_status``: committed or aborted) and it was verified after
+  that, so a transaction still committing (or orphaned by a killed process) is never forgotten;
+  a sweep is scheduled while any remain. Failures (Solr down) are retried with a growing delay. Each
   kind of heal job (now, sweep, retry) waits in the queue once at most.
 - **The repair** (:func:`repair`, ``ckan minato-plan repair``, run by ``make up``) compares every
   dataset of the database with the index and every plan table with the database, and fixes what
@@ -27,9 +29,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-import time
 from typing import Any, Iterable, Optional
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 import ckan.model as model
@@ -43,7 +45,7 @@ log = logging.getLogger(__name__)
 
 _TOUCHED = "minato_plan_touched"
 _WRITES = "minato_plan_datastore_writes"
-HEAL_JOB_TITLE = "minato_plan heal: reindex and resync datasets"
+HEAL_JOB_TITLE = "minato_plan heal: reindex and resync changed datasets"
 RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 
 
@@ -53,10 +55,6 @@ def _site_id() -> str:
 
 def stale_key() -> str:
     return f"minato_plan:{_site_id()}:stale"
-
-
-def _heal_job_id() -> str:
-    return f"minato_plan_heal-{_site_id()}"
 
 
 def _redis():
@@ -90,7 +88,7 @@ def _before_commit(session: Any) -> None:
         return
     try:
         ids = _ids(touched)
-        mark_stale(ids)
+        mark_stale(ids, session.execute(sa.text("SELECT txid_current()")).scalar())
         schedule_sweep()
         session.info[_WRITES] = datastore.initiative_writes(ids)
     except Exception:  # never stop the commit: the heal job or the repair catches up
@@ -122,44 +120,74 @@ def register_listeners() -> None:
             event.listen(model.Session, name, listener)
 
 
-def mark_stale(package_ids: Iterable[str]) -> None:
+def mark_stale(package_ids: Iterable[str], txid: Optional[int] = None) -> None:
+    """List datasets to verify, with the transaction that changes them (0: none)."""
     ids = list(package_ids)
     if not ids:
         return
     try:
-        _redis().zadd(stale_key(), {i: time.time() for i in ids})
+        _redis().hset(stale_key(), mapping={i: str(txid or 0) for i in ids})
     except Exception:  # Redis down: the repair at start-up compares everything anyway
         log.exception("could not record %d dataset(s) to verify", len(ids))
 
 
+def _stale_entries() -> dict[str, str]:
+    return {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes)
+                                                           else v)
+            for k, v in _redis().hgetall(stale_key()).items()}
+
+
 def stale_ids() -> set[str]:
     """The datasets waiting to be verified."""
-    return {i.decode() if isinstance(i, bytes) else i
-            for i in _redis().zrange(stale_key(), 0, -1)}
+    return set(_stale_entries())
+
+
+# Deletes a field only if it still holds the value read (a newer transaction may have listed the
+# dataset again meanwhile).
+_FORGET = """
+local removed = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[i]); removed = removed + 1
+  end
+end
+return removed
+"""
+
+
+def _ended(txids: set[str]) -> set[str]:
+    """The transaction ids (as text) that are no longer in progress."""
+    numbers = sorted({int(t) for t in txids if t.isdigit() and int(t) > 0})
+    ended = {t for t in txids if not t.isdigit() or int(t) <= 0}
+    if numbers:
+        rows = model.Session.execute(sa.text(
+            "SELECT t, txid_status(t) FROM unnest(CAST(:txids AS bigint[])) AS t"),
+            {"txids": numbers}).all()
+        model.Session.commit()
+        ended |= {str(t) for t, status in rows if status != "in progress"}
+    return ended
+
+
+def _pending_key(kind: str) -> str:
+    return f"minato_plan:{_site_id()}:heal-{kind}"
 
 
 def _enqueue(kind: str, delay: int = 0, attempt: int = 0) -> None:
-    """Queue (or schedule) a heal job of one kind, unless one of that kind is already waiting."""
+    """Queue (or schedule) a heal job of one kind, unless one of that kind is already waiting
+    (a Redis key marks it until the job starts)."""
     from ckan.lib import jobs
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job, JobStatus
 
-    job_id = f"{_heal_job_id()}-{kind}"
     try:
         connection = _redis()
-        try:
-            status = Job.fetch(job_id, connection=connection).get_status()
-        except NoSuchJobError:
-            status = None
-        if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+        if not connection.set(_pending_key(kind), "1", nx=True, ex=delay + 600):
             return
         queue = jobs.get_queue()
-        options = {"job_id": job_id, "description": HEAL_JOB_TITLE, "result_ttl": 600,
-                   "failure_ttl": 86400}
+        options = {"description": HEAL_JOB_TITLE, "result_ttl": 600, "failure_ttl": 86400}
         if delay > 0:
-            queue.enqueue_in(datetime.timedelta(seconds=delay), heal, attempt, **options)
+            queue.enqueue_in(datetime.timedelta(seconds=delay), heal, attempt, kind,
+                             **options)
         else:
-            queue.enqueue_call(heal, args=(attempt,), **options)
+            queue.enqueue_call(heal, args=(attempt, kind), **options)
     except Exception:  # the repair at start-up, or the next write, picks the ids up
         log.exception("could not queue the heal job (%s)", kind)
 
@@ -169,34 +197,39 @@ def enqueue_heal() -> None:
 
 
 def schedule_sweep(delay: Optional[int] = None) -> None:
-    _enqueue("sweep", delay=config.heal_timing().sweep_delay if delay is None else delay)
+    _enqueue("sweep", delay=config.heal_sweep_delay() if delay is None else delay)
 
 
 # --- the heal job ------------------------------------------------------------------------------
 
-def heal(attempt: int = 0) -> dict[str, int]:
-    """Verify (and fix) every dataset waiting; forget those changed longer than ``heal.grace``
-    seconds ago; retry later while any could not be fixed."""
+def heal(attempt: int = 0, kind: Optional[str] = None) -> dict[str, int]:
+    """Verify (and fix) every dataset waiting; forget those whose transaction had ended before
+    they were verified; retry later while any could not be fixed."""
     connection = _redis()
-    if not connection.zcard(stale_key()):
+    if kind:
+        connection.delete(_pending_key(kind))
+    entries = _stale_entries()
+    if not entries:
         return Report().counts()
-    report = verify(stale_ids())
+    ended = _ended(set(entries.values()))
+    report = verify(set(entries))
     if report.failed:
         delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
         log.warning("heal: %d dataset(s) not in order yet; retrying in %d s",
                     len(report.failed), delay)
         _enqueue("retry", delay=delay, attempt=attempt + 1)
         return report.counts()
-    _forget_settled(connection)
+    _forget({i: tx for i, tx in entries.items() if tx in ended})
+    if connection.hlen(stale_key()):
+        schedule_sweep()
+    log.info("heal (%s): %s", kind, report.counts())
     return report.counts()
 
 
-def _forget_settled(connection: Any) -> None:
-    grace = config.heal_timing().grace
-    connection.zremrangebyscore(stale_key(), "-inf", time.time() - grace)
-    youngest = connection.zrange(stale_key(), 0, 0, withscores=True)
-    if youngest:
-        schedule_sweep(max(1, int(youngest[0][1] + grace - time.time()) + 1))
+def _forget(entries: dict[str, str]) -> None:
+    if entries:
+        args = [x for pair in entries.items() for x in pair]
+        _redis().eval(_FORGET, 1, stale_key(), *args)
 
 
 @dataclasses.dataclass
@@ -325,10 +358,16 @@ def _touches_plan(package_ids: Optional[list[str]]) -> bool:
 def repair(fix: bool = True) -> Report:
     """Everything: every dataset against the index, every plan table against the database;
     then the datasets waiting to be verified are settled."""
+    try:
+        entries = _stale_entries() if fix else {}
+        ended = _ended(set(entries.values()))
+    except Exception:
+        log.exception("repair: could not read the datasets waiting to be verified")
+        entries, ended = {}, set()
     report = verify(None, fix=fix)
     if fix and not report.failed:
         try:
-            _forget_settled(_redis())
+            _forget({i: tx for i, tx in entries.items() if tx in ended})
         except Exception:
             log.exception("repair: could not update the datasets waiting to be verified")
     return report

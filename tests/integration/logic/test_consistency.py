@@ -90,7 +90,6 @@ class TestPublishedOnlyWhenCommitted:
                                                  "progress": progress})
         assert _ds_rows(32)[0]["summary_ja"] == "確定した変更"
 
-    @pytest.mark.ckan_config("ckanext.minato_plan.heal.grace", "0")
     def test_failed_commit_publishes_nothing_and_the_heal_job_restores_the_index(
             self, fail_at_commit):
         pkg, progress = _changed_progress(33, "コミットで失敗")
