@@ -9,7 +9,7 @@
 #   scripts/portal.sh reset   down, then delete all portal data (database, index, Redis)
 #
 # Environment: SAMPLE_PROGRESS=1 also loads the fictional sample progress (labelled as such);
-# CKAN_PORT (default 5000).
+# CKAN_PORT (default 5000); CKAN_WORKERS and CKAN_THREADS (gunicorn, default 2 x 4).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -98,8 +98,11 @@ cmd_up() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$CKAN_PORT") 2>/dev/null; then
       die "port $CKAN_PORT is taken by another process; set CKAN_PORT to a free port"
     fi
-    nohup "$CKAN" -c "$INI" run --host 127.0.0.1 --port "$CKAN_PORT" --disable-reloader \
-      >"$LOG" 2>&1 &
+    # gunicorn, as in production: several worker processes with threads, so that one request
+    # waiting on a stalled service does not hold up the others.
+    CKAN_INI=$INI nohup "$ROOT/.venv/bin/gunicorn" --chdir "$ROOT/config" \
+      --bind "127.0.0.1:$CKAN_PORT" --workers "${CKAN_WORKERS:-2}" --threads "${CKAN_THREADS:-4}" \
+      --timeout 120 --graceful-timeout 20 --access-logfile - wsgi:application >"$LOG" 2>&1 &
     echo $! > "$PIDFILE"
   fi
   for _ in $(seq 1 120); do
@@ -123,7 +126,8 @@ cmd_status() {
   local rc=0
   if ckan_running; then
     local pid; pid=$(cat "$PIDFILE")
-    say "CKAN running at http://127.0.0.1:$CKAN_PORT (pid $pid, RSS $(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' /proc/"$pid"/status) MB)"
+    local rss; rss=$(ps -o rss= --pid "$pid" --ppid "$pid" | awk '{s += $1} END {printf "%.0f", s/1024}')
+    say "CKAN (gunicorn, $(pgrep -c -P "$pid") workers) running at http://127.0.0.1:$CKAN_PORT (pid $pid, RSS of all processes $rss MB)"
   else
     say "CKAN not running"; rc=3
   fi
