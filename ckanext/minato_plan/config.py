@@ -31,12 +31,54 @@ class UploadLimits:
     max_rows: int
     max_cell_chars: int
     expiry: int
+    max_problems: int = 100
 
 
 def upload_limits() -> UploadLimits:
-    """Limits of the staff's progress upload, and how long a preview is kept (seconds)."""
+    """Limits of the staff's progress upload, how long a preview is kept (seconds), and how
+    many of its problems are kept and shown."""
     return UploadLimits(int(_get("upload.max_bytes")), int(_get("upload.max_rows")),
-                        int(_get("upload.max_cell_chars")), int(_get("upload.expiry")))
+                        int(_get("upload.max_cell_chars")), int(_get("upload.expiry")),
+                        int(_get("upload.max_problems")))
+
+
+def max_text_chars() -> int:
+    """The longest free text of the plan's and initiatives' fields (titles, descriptions,
+    summaries, indicator texts), in characters: the upload's longest cell, so that whatever
+    the API or a form stores downloads and uploads again."""
+    return int(_get("upload.max_cell_chars"))
+
+
+def max_indicators() -> int:
+    """The most indicators one initiative holds."""
+    return int(_get("max_indicators"))
+
+
+#: Room beside the file in a request carrying one: the multipart envelope and the form's other
+#: fields (bytes).
+FORM_OVERHEAD = 64 * 1024
+#: Room beside CKAN's largest upload for the resource form's other fields (bytes).
+REQUEST_MARGIN = 1024 * 1024
+
+
+def max_request_bytes() -> int:
+    """The largest request body accepted (larger ones are refused with 413 before they are
+    read): the option, else CKAN's largest file upload (``ckan.max_resource_size`` or
+    ``ckan.max_image_size``, in MB) plus a margin for the form's other fields."""
+    configured = _get("max_request_bytes")
+    if configured:
+        return int(configured)
+    megabytes = max(int(tk.config.get("ckan.max_resource_size") or 0),
+                    int(tk.config.get("ckan.max_image_size") or 0))
+    return megabytes * 1024 * 1024 + REQUEST_MARGIN
+
+
+def max_upload_request_bytes(api: bool) -> int:
+    """The largest request to the progress upload (form or API): its file limit plus the form
+    around it; twice the file limit through the API, where the CSV may come as JSON text,
+    whose escapes (\\uXXXX) double the size of Japanese text."""
+    limit = upload_limits().max_bytes
+    return (2 * limit if api else limit) + FORM_OVERHEAD
 
 
 def search_qf() -> Optional[str]:

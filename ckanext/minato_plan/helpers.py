@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ckan.plugins import toolkit as tk
 
 from . import config
-from .domain import charts, labels, pages, search, text
+from .domain import charts, labels, links, pages, search, text
 from .domain.plan import load_plan
 from .logic import activity
 from .logic.initiatives import initiatives_of_measure
@@ -124,16 +124,21 @@ def minato_is_true(value: Any) -> bool:
 
 def minato_language_links() -> list[dict[str, Any]]:
     """Links to the current page in each offered language (the header's language switcher;
-    plain links, so switching works without JavaScript)."""
+    plain links, so switching works without JavaScript). A current address that is not a plain
+    path of this site (``/en//other.example/x``) links to the language's home page."""
     current = minato_current_language()
     default = tk.config.get("ckan.locale_default") or "ja"
     path = tk.h.current_url()
-    links = []
+    if not links.is_same_site_path(path):
+        path = "/"
+    out = []
     for code, label in (("ja", "日本語"), ("en", "English")):
         locale = "default" if code == default else code
-        links.append({"code": code, "label": label, "current": code == current,
-                      "url": tk.h.url_for(path, locale=locale)})
-    return links
+        url = tk.h.url_for(path, locale=locale)
+        if not links.is_same_site_path(url):
+            url = tk.h.url_for("/", locale=locale)
+        out.append({"code": code, "label": label, "current": code == current, "url": url})
+    return out
 
 
 def minato_initiative_page(pkg: dict[str, Any]) -> pages.InitiativePage:

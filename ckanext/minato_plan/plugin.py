@@ -8,11 +8,12 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import config, helpers, requirements
+from . import config, helpers, middleware, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
-from .logic import consistency, licenses
+from .logic import auth, consistency, licenses
+from .views import csrf, dataset_form, datastore_dump
 
 
 @tk.blanket.helpers
@@ -20,7 +21,7 @@ from .logic import consistency, licenses
 @tk.blanket.cli
 @tk.blanket.blueprints
 @tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(auth.auth_functions)
 @tk.blanket.config_declarations
 class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
@@ -29,6 +30,7 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.ITranslation)  # i18n/{ja,en}/LC_MESSAGES/ckanext-minato_plan.po
     p.implements(IDCATURIGenerator, inherit=True)  # dcat/profile.py
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config_: Any) -> None:
@@ -38,6 +40,15 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         licenses.configure(config_)
         dcat_profile.configure(config_)
         schemaorg.configure(config_)
+        csrf.configure(config_)  # remember-me cookie SameSite=Lax
+
+    # IMiddleware: the DataStore's CSV/TSV dumps without live formulas (views/datastore_dump.py);
+    # initiative and plan edit forms: 409 / 503 with the input kept (views/dataset_form.py);
+    # request bodies over the size limit refused with 413 before they are read (middleware.py)
+    def make_middleware(self, app: Any, config_: Any) -> Any:
+        datastore_dump.install(app)
+        dataset_form.install(app)
+        return middleware.limit_request_size(app)
 
     # IConfigurable
     def configure(self, config_: Any) -> None:

@@ -115,7 +115,7 @@ def test_second_editor_with_an_older_form_is_refused(app, editor, two_years):
     assert app.post(URL, data=form_a, headers=headers(editor),
                     follow_redirects=False).status_code == 302
     response = app.post(URL, data=form_b, headers=headers(other))
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert 'id="minato-version-conflict"' in response.body
     assert "上書きを防ぐため保存していません" in response.body
     assert "Your change was not saved" in response.body and editor["name"] in response.body

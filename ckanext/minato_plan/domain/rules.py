@@ -5,7 +5,9 @@ and the API filters use them directly, so a value is judged the same way everywh
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from typing import Any, Iterable, Optional
 
 from . import labels
@@ -113,6 +115,108 @@ def plan_page(value: Any) -> Optional[int]:
     return page
 
 
+_C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
+             "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+             "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")
+
+
+def describe_character(ch: str) -> tuple[str, str]:
+    """A refused character as staff can find it: its code point, name and kind (ja, en)."""
+    code = f"U+{ord(ch):04X}"
+    if text_rules.CONTROL_CHARACTERS.fullmatch(ch):
+        name = _C0_NAMES[ord(ch)] if ord(ch) < 0x20 else ("DEL" if ch == "\x7f" else "C1")
+        return f"{code} {name}（制御文字）", f"{code} {name} (a control character)"
+    if ch == "\ufeff":
+        return (f"{code} BOM（バイト順マーク。見えない書式文字）",
+                f"{code} BYTE ORDER MARK (an invisible format character)")
+    if text_rules.FORMAT_CHARACTERS.fullmatch(ch):
+        name = unicodedata.name(ch, "")
+        return (f"{code} {name}（文字の表示方向を変える見えない書式文字）",
+                f"{code} {name} (an invisible character that changes the direction of text)")
+    return f"{code}（文字ではない符号）", f"{code} (not a character)"
+
+
+def free_text(value: Any, max_chars: int, ja_name: str = "テキスト",
+              en_name: str = "The text") -> str:
+    """Free text (a title, description, summary, indicator text, upload cell) as given, refused
+    when it is not text, is longer than ``max_chars`` characters, or holds a control character,
+    an invisible format character (a BOM, a bidirectional override or isolate) or a code point
+    that is no character (:data:`text.REFUSED_CHARACTERS`). The error names the field
+    (``ja_name``/``en_name``), the character and its position."""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise FieldError(f"{ja_name}は文字列で入力してください。",
+                         f"{en_name} must be text (got a {type(value).__name__}).")
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > max_chars:
+        raise FieldError(f"{ja_name}が長すぎます（{len(text):,}文字、上限{max_chars:,}文字）。",
+                         f"{en_name} is too long ({len(text):,} characters, at most "
+                         f"{max_chars:,}).")
+    found = text_rules.refused_character(text)
+    if found:
+        position, ch = found
+        ja, en = describe_character(ch)
+        raise FieldError(
+            f"{ja_name}に使えない文字 {ja}が含まれています（{position:,}文字目）。"
+            f"取り除いてください。",
+            f"{en_name} contains {en} at character {position:,}, which is not allowed. "
+            f"Remove it.")
+    return text
+
+
+_FULL_WIDTH_NUMBER = str.maketrans("０１２３４５６７８９．－，＋", "0123456789.-,+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def number(value: Any) -> str:
+    """A decimal number (an indicator's value) as its text, full-width digits and thousands
+    separators accepted; refused unless finite (``NaN``, ``inf``, ``1e309`` are not numbers of
+    the plan)."""
+    got = repr(value) if isinstance(value, str) else str(value)
+    not_finite = FieldError(
+        f"数値は有限の値で入力してください（NaN・無限大は使えません。入力値: {got}）。",
+        f"Enter a finite number (not NaN or infinity; got {got}).")
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise FieldError(f"数値で入力してください（入力値: {got}）。",
+                         f"Enter a number (got {got}).")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise not_finite
+    text = str(value).strip().translate(_FULL_WIDTH_NUMBER).replace(",", "")
+    if not _DECIMAL.fullmatch(text):
+        if text.lstrip("+-").lower() in ("nan", "inf", "infinity"):
+            raise not_finite
+        raise FieldError(f"数値で入力してください（入力値: {got}）。",
+                         f"Enter a number (got {got}).")
+    if not math.isfinite(float(text)):
+        raise not_finite
+    return text
+
+
+def whole_number(value: Any, ja_name: str, en_name: str) -> int:
+    """A count: a whole number of at least 0."""
+    return _integer(value, ja_name, en_name)
+
+
+def progress_entries_limit() -> int:
+    """The most progress entries an initiative holds: one per fiscal year of the plan (what an
+    upload can give an initiative, too)."""
+    return len(load_plan().fiscal_years)
+
+
+def progress_count(count: int) -> None:
+    limit = progress_entries_limit()
+    if count > limit:
+        raise FieldError(
+            f"年度別の進捗は{limit}件まで（計画期間の1年度に1件）です（{count:,}件あります）。",
+            f"At most {limit} progress entries (one per fiscal year of the plan); got "
+            f"{count:,}.")
+
+
+def indicator_count(count: int, limit: int) -> None:
+    if count > limit:
+        raise FieldError(f"指標は1つの取組に{limit:,}件までです（{count:,}件あります）。",
+                         f"At most {limit:,} indicators per initiative; got {count:,}.")
+
+
 def boolean(value: Any) -> bool:
     """A yes/no cell or field: ``true``/``false`` (and the words of :data:`text.TRUE_WORDS` and
     :data:`text.FALSE_WORDS`); anything else is refused."""
@@ -123,8 +227,10 @@ def boolean(value: Any) -> bool:
         return True
     if word in text_rules.FALSE_WORDS:
         return False
-    raise FieldError(f"「true」または「false」を入力してください（入力値: {value!r}）。",
-                     f"Enter true or false (got {value!r}).")
+    raise FieldError(f"「true」または「false」を入力してください（はい・いいえ、yes・no、1・0、"
+                     f"on・off も使えます。入力値: {value!r}）。",
+                     f"Enter true or false (yes/no, 1/0, on/off and はい/いいえ also work; got "
+                     f"{value!r}).")
 
 
 def measure_in_guideline(measure: str, guideline: Any) -> None:

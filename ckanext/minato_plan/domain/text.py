@@ -17,8 +17,21 @@ LANGUAGES = ("ja", "en")
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "はい"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "いいえ", ""})
 
-#: C0 control characters other than tab, line feed and carriage return, and DEL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: C0 control characters other than tab, line feed and carriage return, DEL, and the C1 control
+#: characters (U+0080–U+009F, e.g. what byte 0x80 of a Shift_JIS file decodes to).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: Invisible format characters that make text show differently from what it holds: the byte order
+#: mark (U+FEFF) inside text, the bidirectional embeddings and overrides (U+202A–U+202E) and
+#: isolates (U+2066–U+2069).
+FORMAT_CHARACTERS = re.compile("[\ufeff\u202a-\u202e\u2066-\u2069]")
+
+#: Code points that are no characters: unpaired surrogates (``"\\ud800"`` in JSON), U+FFFE, U+FFFF.
+NON_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+#: Everything free text may not hold (:func:`refused_character`).
+REFUSED_CHARACTERS = re.compile("|".join(
+    p.pattern for p in (CONTROL_CHARACTERS, FORMAT_CHARACTERS, NON_CHARACTERS)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +85,13 @@ def optional_int(value: Any) -> Optional[int]:
         return int(str(value).strip())
     except ValueError:
         return None
+
+
+def refused_character(value: str) -> Optional[tuple[int, str]]:
+    """The first character free text may not hold (a control, invisible format or non-character,
+    :data:`REFUSED_CHARACTERS`) and its position (1 = the first character), or None."""
+    match = REFUSED_CHARACTERS.search(value)
+    return (match.start() + 1, match.group()) if match else None
 
 
 def clean_text(value: Any) -> str:

@@ -20,10 +20,13 @@ Staff progress upload, in two steps:
     The stored preview (or rejection) of a token, for its uploader.
 
 ``dcat_catalog_show`` chains ckanext-dcat's catalog with a cache any dataset change invalidates.
+``package_search``, ``package_create``, ``package_update`` and ``package_delete`` are CKAN's,
+chained to raise :class:`.services.ServiceUnavailable` when Solr cannot be reached.
 """
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from typing import Any
 
@@ -37,7 +40,12 @@ from ..domain.progress_upload import changes as upload_changes
 from ..domain.progress_upload import parsing as upload_parsing
 from . import upload_store
 from .initiatives import search_initiatives
-from .progress_writes import apply_changes, conflict_message, current_initiatives, user_of
+from .progress_writes import (apply_changes, conflict_message, current_initiatives,
+                              lock_upload, user_of)
+from .services import (ServiceUnavailable, package_create, package_delete, package_search,
+                       package_update)
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "minato_plan_show",
@@ -46,6 +54,10 @@ __all__ = [
     "minato_plan_progress_upload_show",
     "minato_plan_progress_upload_apply",
     "dcat_catalog_show",
+    "package_search",
+    "package_create",
+    "package_update",
+    "package_delete",
 ]
 
 
@@ -130,7 +142,9 @@ def minato_plan_progress_upload_preview(context, data_dict):
     :param csv: the CSV content as a string (UTF-8) or bytes (UTF-8, UTF-8 with BOM, cp932)
     :param filename: the file's name (optional, for display)
     :returns: ``token`` (give it to ``minato_plan_progress_upload_apply``), ``status``
-        (``"ready"`` or ``"rejected"``), ``problems`` (row, column, ja, en), ``changes``
+        (``"ready"`` or ``"rejected"``), ``problems`` (row, column, ja, en: the first
+        ``upload.max_problems``, then one saying how many more), ``problem_count`` (all of
+        them), ``changes``
         (initiative, fiscal year, field, old, new), ``versions`` (the ``metadata_modified`` of each
         affected initiative), ``encoding``, ``header_language``, ``data_rows``.
     """
@@ -169,7 +183,8 @@ def minato_plan_progress_upload_preview(context, data_dict):
         "encoding": parsed.encoding,
         "header_language": parsed.header_language,
         "data_rows": parsed.data_rows,
-        "problems": [p.as_dict() for p in problems],
+        "problems": [p.as_dict() for p in upload_parsing.capped(problems, limits.max_problems)],
+        "problem_count": len(problems),
         "entries": [] if problems else [e.as_dict() for e in parsed.entries],
         "changes": [] if problems else changes,
         "versions": {} if problems else versions,
@@ -220,13 +235,15 @@ def minato_plan_progress_upload_apply(context, data_dict):
     token = data_dict.get("token")
     record = upload_store.load(token)
     _owned(context, record)
-    with upload_store.applying(token) as held:
-        if not held:
-            raise tk.ValidationError({"upload": [
-                "このアップロードは別の操作で適用中です。しばらくしてから画面を再読み込みしてください。"
-                " / This upload is being applied by another request. Reload the page in a "
-                "moment."]})
+    if not lock_upload(token):
+        raise tk.ValidationError({"upload": [
+            "このアップロードは別の操作で適用中です。しばらくしてから画面を再読み込みしてください。"
+            " / This upload is being applied by another request. Reload the page in a "
+            "moment."]})
+    try:
         return _apply_held(context, token, upload_store.load(token))
+    finally:
+        model.Session.rollback()  # ends the transaction (and the lock) when nothing committed
 
 
 def _already_applied(token: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -290,7 +307,10 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
         raise
     record.update(status="applied", applied=datetime.datetime.utcnow().isoformat(),
                   applied_by=user.name if user else None, applied_initiatives=order)
-    upload_store.store(token, record)
+    try:
+        upload_store.store(token, record)
+    except ServiceUnavailable:  # committed: a retry finds the record "applying" and no change
+        log.warning("progress upload %s applied, but its record could not be updated", token)
     return {"status": "applied", "token": token, "initiatives": order,
             "changes": len(record["changes"]), "applied": record["applied"],
             "applied_by": record["applied_by"], "search_index_updated": indexed}

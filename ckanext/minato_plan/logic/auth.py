@@ -7,6 +7,10 @@
   sysadmins, whom CKAN lets through before these functions run). The actions then check CKAN's
   own ``package_update`` auth for every initiative a file touches.
 - ``package_revise``: CKAN core's check, given the dataset it revises (see below).
+- DataStore writes (``datastore_create``, ``datastore_upsert``, ``datastore_delete``,
+  ``datastore_records_delete``) on the plan's tables: nobody, sysadmins included. The tables
+  are derived from the initiatives; only the portal's own sync writes them (with
+  ``ignore_auth``). Every other DataStore table keeps the DataStore's own rules.
 """
 from __future__ import annotations
 
@@ -81,3 +85,43 @@ def package_revise(next_auth, context, data_dict):
     if package is not None and not context.get("package"):
         context = dict(context, package=package)
     return next_auth(context, data_dict)
+
+
+_DERIVED = ("この表は計画の取組から自動で作られるため、直接書き換えられません。取組のデータセットを"
+            "更新してください。 / This table is built from the plan's initiatives and cannot be "
+            "written directly; update the initiative datasets instead.")
+
+
+def _derived_table_guard(next_auth, context, data_dict):
+    from .datastore import plan_datastore_resources
+
+    resource_id = (data_dict or {}).get("resource_id")
+    if resource_id and resource_id in plan_datastore_resources().values():
+        return {"success": False, "msg": _DERIVED}
+    if authz.is_sysadmin(context.get("user")):
+        return {"success": True}  # as CKAN does for sysadmins on every other table
+    return next_auth(context, data_dict)
+
+
+def _guarded(name: str):
+    def auth(next_auth, context, data_dict):
+        return _derived_table_guard(next_auth, context, data_dict)
+    auth.__name__ = name
+    auth.__doc__ = f"``{name}`` refused on the plan's derived tables; otherwise the DataStore's."
+    return tk.auth_sysadmins_check(tk.chained_auth_function(auth))
+
+
+DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete",
+                    "datastore_records_delete")
+
+
+def auth_functions() -> dict[str, Any]:
+    """What the plugin registers (``toolkit.blanket.auth_functions``, called once every plugin
+    is loaded): the functions above, and the guards of the DataStore writes when the datastore
+    plugin is on."""
+    import ckan.plugins as p
+
+    out = {name: globals()[name] for name in __all__}
+    if p.plugin_loaded("datastore"):
+        out.update({name: _guarded(name) for name in DATASTORE_WRITES})
+    return out

@@ -54,7 +54,7 @@ def _site_id() -> str:
 
 
 def stale_key() -> str:
-    return f"minato_plan:{_site_id()}:stale"
+    return f"minato_plan:{_site_id()}:to-verify"
 
 
 def _redis():

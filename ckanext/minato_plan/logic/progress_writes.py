@@ -7,9 +7,12 @@ after the commit is the search index updated, from the committed rows.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any, Optional
+
+import sqlalchemy as sa
 
 import ckan.logic as logic
 import ckan.model as model
@@ -61,6 +64,27 @@ def current_initiatives(context: dict[str, Any], numbers: set[int]) -> dict[int,
                             "progress": pkg.get("progress") or [],
                             "title": pkg.get("title_translated") or {"ja": pkg.get("title")}}
     return out
+
+
+# Namespace of the transaction-scoped advisory locks that serialise the applies of one upload.
+_UPLOAD_LOCK_NAMESPACE = 5462
+
+
+def lock_upload(token: str, wait_seconds: int = 60) -> bool:
+    """Take the apply lock of an upload in the session's transaction (PostgreSQL releases it
+    when the transaction ends, or when a killed process's connection closes). False when
+    another apply still holds it after ``wait_seconds``."""
+    key = int.from_bytes(hashlib.sha256(token.encode()).digest()[:4], "big", signed=True)
+    session = model.Session
+    session.execute(sa.text(f"SET LOCAL lock_timeout = '{int(wait_seconds)}s'"))
+    try:
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": _UPLOAD_LOCK_NAMESPACE, "key": key})
+    except sa.exc.OperationalError:  # lock_timeout
+        session.rollback()
+        return False
+    session.execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
+    return True
 
 
 def conflict_message(names: list[str], titles: dict[str, Any]) -> str:

@@ -1,19 +1,21 @@
 """Server-side store of progress-upload previews (Redis), by a random token that expires.
 
 The apply step reads the preview back by its token, so no value is taken from the browser
-without being validated again.
+without being validated again. When Redis cannot be reached, :class:`.services.ServiceUnavailable`
+(the storage service) is raised.
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import secrets
-import time
-from typing import Any, Iterator
+import logging
+from typing import Any
 
 from ckan.plugins import toolkit as tk
 
 from .. import config
+from .services import storage_service
+
+log = logging.getLogger(__name__)
 
 STORE_PREFIX = "minato_plan:progress_upload:"
 
@@ -24,14 +26,16 @@ def _redis():
 
 
 def store(token: str, record: dict[str, Any]) -> None:
-    _redis().setex(STORE_PREFIX + token, config.upload_limits().expiry,
-                   json.dumps(record, ensure_ascii=False, default=str))
+    with storage_service():
+        _redis().setex(STORE_PREFIX + token, config.upload_limits().expiry,
+                       json.dumps(record, ensure_ascii=False, default=str))
 
 
 def load(token: Any) -> dict[str, Any]:
     if not isinstance(token, str) or not token or len(token) > 100:
         raise tk.ObjectNotFound("アップロードが見つかりません。 / Upload not found.")
-    raw = _redis().get(STORE_PREFIX + token)
+    with storage_service():
+        raw = _redis().get(STORE_PREFIX + token)
     if raw is None:
         raise tk.ObjectNotFound(
             "このアップロードは見つからないか、有効期限が切れています。もう一度アップロードして"
@@ -39,26 +43,3 @@ def load(token: Any) -> dict[str, Any]:
             "again.")
     return json.loads(raw)
 
-
-LOCK_SECONDS = 300
-WAIT_SECONDS = 30
-
-
-@contextlib.contextmanager
-def applying(token: str) -> Iterator[bool]:
-    """Hold the apply lock of an upload; ``False`` when another request still holds it after
-    :data:`WAIT_SECONDS` (a double submission waits for the first one instead of racing it)."""
-    key = STORE_PREFIX + token + ":lock"
-    connection = _redis()
-    owner = secrets.token_hex(8)
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not connection.set(key, owner, nx=True, ex=LOCK_SECONDS):
-        if time.monotonic() > deadline:
-            yield False
-            return
-        time.sleep(0.2)
-    try:
-        yield True
-    finally:
-        if connection.get(key) in (owner, owner.encode()):
-            connection.delete(key)

@@ -6,12 +6,14 @@ whatever the request's locale. Registered by ``toolkit.blanket.validators``.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Callable
 
 from ckan.lib.navl.dictization_functions import unflatten
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
+from .. import config
 from ..domain import rules
 from ..domain.text import LANGUAGES, is_blank, load_json, text_dict
 from .activity import last_editor
@@ -21,6 +23,7 @@ __all__ = [
     "minato_fiscal_year", "minato_status", "minato_rating", "minato_initiative_no",
     "minato_guideline_no", "minato_measure_code", "minato_new_or_continued", "minato_plan_page",
     "minato_required", "minato_optional", "minato_int_output", "minato_number",
+    "minato_text", "minato_boolean", "minato_whole_number",
     "minato_translated", "minato_translated_output", "minato_initiative_checks",
     "minato_if_unmodified_since", "minato_official",
 ]
@@ -86,30 +89,93 @@ def minato_int_output(value: Any) -> Any:
 
 
 def minato_number(value: Any) -> Any:
-    """A decimal number (indicator values), stored as given; full-width digits accepted."""
+    """A finite decimal number (indicator values), stored as its text; full-width digits
+    accepted (:func:`rules.number`)."""
     if _is_empty(value):
         return ""
-    text = str(value).strip().translate(str.maketrans("０１２３４５６７８９．－，", "0123456789.-,"))
-    text = text.replace(",", "")
     try:
-        float(text)
-    except ValueError:
-        raise Invalid(f"数値で入力してください（入力値: {value!r}）。 / "
-                      f"Enter a number (got {value!r}).")
-    return text
+        return rules.number(value)
+    except rules.FieldError as err:
+        raise Invalid(str(err))
+
+
+def minato_boolean(value: Any) -> Any:
+    """A yes/no field (the sample flag): the words of :func:`rules.boolean` only, so that
+    ``"maybe"`` is refused rather than read as false."""
+    if value is missing or value is None:
+        return value
+    try:
+        return rules.boolean(value)
+    except rules.FieldError as err:
+        raise Invalid(str(err))
+
+
+def _label(field: dict[str, Any]) -> tuple[str, str]:
+    """A schema field's label in Japanese and English."""
+    label = field.get("label") or field.get("field_name") or ""
+    if isinstance(label, dict):
+        return (str(label.get("ja") or label.get("en") or field.get("field_name")),
+                str(label.get("en") or label.get("ja") or field.get("field_name")))
+    return str(label), str(label)
+
+
+def _text_error(value: Any, ja_name: str, en_name: str) -> Any:
+    """The error of :func:`rules.free_text` as a validation message, or None."""
+    try:
+        rules.free_text(value, config.max_text_chars(), ja_name, en_name)
+    except rules.FieldError as err:
+        return str(err)
+    return None
+
+
+@scheming_validator
+def minato_text(field: dict[str, Any], schema: dict[str, Any]):
+    """Free text of the plan's schemas (:func:`rules.free_text`): no control or invisible format
+    characters, at most ``upload.max_cell_chars`` characters; the message names the field."""
+    ja_name, en_name = _label(field)
+
+    def validator(value: Any) -> Any:
+        if value is missing or value is None:
+            return value
+        message = _text_error(value, ja_name, en_name)
+        if message:
+            raise Invalid(message)
+        return value
+
+    return validator
+
+
+@scheming_validator
+def minato_whole_number(field: dict[str, Any], schema: dict[str, Any]):
+    """A count (a whole number of at least 0); empty values pass (``ignore_missing`` first)."""
+    ja_name, en_name = _label(field)
+    return _wrap(lambda value: rules.whole_number(value, ja_name, en_name))
 
 
 @scheming_validator
 def minato_translated(field: dict[str, Any], schema: dict[str, Any]):
     """A ``{"ja": …, "en": …}`` field, given as a dict, a JSON string or as the form inputs
-    ``<field>-ja`` / ``<field>-en``; stored as JSON. The Japanese value is kept equal to the
-    plain field named by ``sync_field`` (``title`` or ``notes``), which stays Japanese."""
+    ``<field>-ja`` / ``<field>-en``; stored as JSON. Each text follows :func:`rules.free_text`.
+    The Japanese value is kept equal to the plain field named by ``sync_field`` (``title`` or
+    ``notes``), which stays Japanese."""
     sync = field.get("sync_field")
     required = field.get("required_languages", ["ja"])
+    label_ja, label_en = _label(field)
+    names = {"ja": (f"{label_ja}（日本語）", f"{label_en} (Japanese)"),
+             "en": (f"{label_ja}（英語）", f"{label_en} (English)")}
 
     def validator(key, data, errors, context):
         value = data.get(key)
         result: dict[str, str] = {}
+        refused: list[str] = []
+
+        def take(lang: str, text: Any) -> None:
+            message = _text_error(text, *names[lang])
+            if message:
+                refused.append(message)
+            else:
+                result[lang] = str(text).strip()
+
         if isinstance(value, str) and value.strip():
             value = load_json(value)
             if not isinstance(value, dict):
@@ -121,14 +187,18 @@ def minato_translated(field: dict[str, Any], schema: dict[str, Any]):
             if unknown:
                 errors[key].append(f"対応していない言語です: {', '.join(unknown)}。 / "
                                    f"Unsupported language(s): {', '.join(unknown)}.")
-            result = {lang: str(value[lang]).strip() for lang in LANGUAGES
-                      if value.get(lang) not in (None, "")}
+            for lang in LANGUAGES:
+                if value.get(lang) not in (None, ""):
+                    take(lang, value[lang])
         # Form inputs <field>-ja / <field>-en arrive among the unknown keys.
         extras = data.get(key[:-1] + ("__extras",), {})
         for lang in LANGUAGES:
             form_value = extras.pop(f"{key[-1]}-{lang}", None)
             if form_value is not None and str(form_value).strip():
-                result[lang] = str(form_value).strip()
+                take(lang, form_value)
+        if refused:
+            errors[key].extend(refused)
+            raise StopOnError
         if sync and not result.get("ja"):
             plain = data.get(key[:-1] + (sync,))
             if not _is_empty(plain):
@@ -154,9 +224,59 @@ def minato_translated_output(value: Any) -> Any:
     return {} if _is_empty(value) else text_dict(value)
 
 
+def _too_many(field: str, limit: int, check: Callable[[], None], subfield: str,
+              errors: dict[Any, list[str]]) -> bool:
+    """Whether a repeating field has more than ``limit`` entries. If so, the entries past the
+    limit lose their own errors, and the first of them carries the one error of ``check``."""
+    try:
+        check()
+    except rules.FieldError as err:
+        for error_key in [k for k in errors if len(k) == 3 and k[0] == field
+                          and isinstance(k[1], int) and k[1] >= limit]:
+            del errors[error_key]
+        errors[(field, limit, subfield)] = [str(err)]
+        return True
+    return False
+
+
+def _no_infinite_floats(data: dict[Any, Any], errors: dict[Any, list[str]]) -> None:
+    """NaN and infinity (JSON numbers such as ``NaN`` or ``1e309``) left in the data by a refused
+    value become text, so that ckanext-scheming can write the repeating fields as JSON (it
+    raises on them) and the error is reported instead."""
+    def infinite(value: Any) -> bool:
+        if isinstance(value, float):
+            return not math.isfinite(value)
+        if isinstance(value, dict):  # unknown keys (``__extras``) stay nested
+            return any(infinite(v) for v in value.values())
+        return isinstance(value, list) and any(infinite(v) for v in value)
+
+    def finite(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [finite(v) for v in value]
+        return value
+
+    for data_key, value in list(data.items()):
+        if isinstance(value, float) and not math.isfinite(value):
+            data[data_key] = str(value)
+            if not errors.get(data_key):
+                try:
+                    rules.number(value)
+                except rules.FieldError as err:
+                    errors.setdefault(data_key, []).append(str(err))
+        elif isinstance(value, (dict, list)) and infinite(value):
+            data[data_key] = finite(value)
+
+
 def minato_initiative_checks(key, data, errors, context):
-    """Checks across fields of an initiative (schema ``after_validators``): the measure belongs
-    to the guideline, and one progress entry per fiscal year."""
+    """Checks across fields of an initiative (schema ``after_validators``, run before
+    ckanext-scheming writes the repeating fields): the measure belongs to the guideline, at most
+    one progress entry per fiscal year of the plan, at most ``max_indicators`` indicators, no
+    NaN or infinity left."""
+    _no_infinite_floats(data, errors)
     measure = data.get(("measure_code",))
     guideline = data.get(("guideline_no",))
     if not errors.get(("measure_code",)) and not errors.get(("guideline_no",)) \
@@ -165,8 +285,18 @@ def minato_initiative_checks(key, data, errors, context):
             rules.measure_in_guideline(measure, guideline)
         except rules.FieldError as err:
             errors.setdefault(("measure_code",), []).append(str(err))
-    progress = unflatten(data).get("progress") or []
+    unflat = unflatten(data)
+    indicators = unflat.get("indicators")
+    if isinstance(indicators, list):
+        limit = config.max_indicators()
+        _too_many("indicators", limit,
+                  lambda: rules.indicator_count(len(indicators), limit), "name_ja", errors)
+    progress = unflat.get("progress") or []
     if isinstance(progress, list):
+        limit = rules.progress_entries_limit()
+        if _too_many("progress", limit,
+                     lambda: rules.progress_count(len(progress)), "fiscal_year", errors):
+            progress = progress[:limit]
         years = [entry.get("fiscal_year") if isinstance(entry, dict) else None
                  for entry in progress]
         for index, err in rules.duplicate_fiscal_years(years):
@@ -232,11 +362,13 @@ def minato_if_unmodified_since(key, data, errors, context):
         editor = last_editor(package.id)
         who_ja = f"{editor} さんが" if editor else "他の編集者が"
         who_en = f"by {editor} " if editor else "by another editor "
+        what_ja, what_en = ("この計画", "This plan") if package.type == "plan" \
+            else ("この取組", "This initiative")
         errors[key].append(
-            f"この取組は、あなたが編集を始めた後（{_display_time(seen)}の版）に{who_ja}"
+            f"{what_ja}は、あなたが編集を始めた後（{_display_time(seen)}の版）に{who_ja}"
             f"{_display_time(current)}に更新しました。上書きを防ぐため保存していません。"
             f"ページを再読み込みして最新の内容を確認し、もう一度変更してください。 / "
-            f"This initiative was changed {who_en}at {_display_time(current)}, after you "
+            f"{what_en} was changed {who_en}at {_display_time(current)}, after you "
             f"opened the version of {_display_time(seen)}. Your change was not saved, so as "
             f"not to overwrite theirs. Reload the page, check the latest content and make "
             f"your change again.")

@@ -8,14 +8,17 @@ in ``__all__``:
 - ``dcat_pages``: RDF of the ``initiative`` and ``plan`` pages, ``/distribution/<id>``
   (:mod:`.rdf`);
 - ``csrf_guard``: CSRF checks of the staff's forms whatever came before (:mod:`.csrf`);
-- ``plural_forms``: the plural rule of the page's language (:mod:`.i18n`).
+- ``plural_forms``: the plural rule of the page's language (:mod:`.i18n`);
+- ``service_errors``: HTTP 503 pages and API answers when Solr, Redis or PostgreSQL is down
+  (:mod:`.errors`).
 """
 from .csrf import csrf_guard
 from .downloads import plan_files
+from .errors import service_errors
 from .i18n import plural_forms
 from .overview import plan_pages
 from .rdf import dcat_pages
 from .upload import progress_upload
 
 __all__ = ["plan_pages", "plan_files", "progress_upload", "dcat_pages", "csrf_guard",
-           "plural_forms"]
+           "plural_forms", "service_errors"]

@@ -6,7 +6,9 @@
 ``/initiative-progress/upload/<token>/errors.csv``  the errors as CSV (UTF-8 with BOM)
 
 The preview is kept server-side (Redis) under a random token; the apply form posts only the
-token, so no value is taken from the browser without being validated again.
+token, so no value is taken from the browser without being validated again. When Redis or Solr
+cannot be reached, the upload form is shown again with a 503 and a message that nothing was
+saved; the other pages answer with the 503 page of :mod:`.errors`.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from ckan.common import g
 from ckan.plugins import toolkit as tk
 
 from ..domain import labels
+from ..domain import services as service_texts
 from ..domain.plan import load_plan
 from ..domain.progress_upload.parsing import Problem, problems_csv
 from ..helpers import minato_current_language
+from ..logic.services import ServiceUnavailable
 
 progress_upload = Blueprint("minato_progress", __name__)
 
@@ -48,6 +52,7 @@ def upload_form():
     if not _may_upload():
         return _refuse()
     error = None
+    status = 200
     if request.method == "POST":
         file = request.files.get("upload")
         if file is None or not file.filename:
@@ -60,11 +65,17 @@ def upload_form():
                 return tk.abort(403, str(err))
             except tk.ValidationError as err:
                 error = "; ".join(str(m) for v in err.error_dict.values() for m in v)
+            except ServiceUnavailable as err:
+                error = service_texts.not_saved(err.service).get(minato_current_language())
+                status = 503
             else:
                 return tk.redirect_to("minato_progress.preview", token=result["token"])
-    return tk.render("minato_plan/progress_upload.html", {
+    page = tk.render("minato_plan/progress_upload.html", {
         "error": error, "lang": minato_current_language(),
         "plan_dataset": load_plan().id})
+    if status == 503:
+        return page, status, {"Retry-After": str(service_texts.RETRY_AFTER_SECONDS)}
+    return page
 
 
 def _show(token: str) -> dict[str, Any]:

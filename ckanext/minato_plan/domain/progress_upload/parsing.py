@@ -14,17 +14,19 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .. import identifiers, labels, rules
 from ..plan import load_plan
 from ..tables.columns import PROGRESS_COLUMNS
 from ..tables.csv_safety import neutralise_cell, restore_cell
-from ..text import CONTROL_CHARACTERS, clean_text
+from ..text import clean_text
 
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_MAX_ROWS = 2_000
 DEFAULT_MAX_CELL_CHARS = 4_000
+DEFAULT_MAX_PROBLEMS = 100
 
 # The progress fields an upload sets; the other columns identify the row or are derived.
 PROGRESS_FIELDS = ("status", "rating", "summary_ja", "summary_en", "sample")
@@ -128,9 +130,68 @@ class UploadError(ValueError):
 
 # --- decoding -----------------------------------------------------------------------------------
 
+def _wrong_encoding(name: str) -> UploadError:
+    return UploadError(Problem(
+        f"ファイルの文字コードが {name} です。UTF-8 か Shift_JIS（cp932）で保存してください"
+        f"（Excelでは「CSV UTF-8（コンマ区切り）」または「CSV（コンマ区切り）」）。",
+        f"The file is encoded in {name}. Save it as UTF-8 or Shift_JIS (cp932) (in Excel: "
+        f"\"CSV UTF-8 (Comma delimited)\" or \"CSV (Comma delimited)\")."))
+
+
+#: The escape sequences that switch character sets in ISO-2022-JP (JIS X 0208, JIS X 0212,
+#: JIS X 0201 and back to ASCII).
+_ISO_2022_JP = re.compile(rb"\x1b(?:\$[@B]|\$\([DOPQ]|\([BJI]|&@)")
+_UTF_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+             (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _bom_encoding(data: bytes) -> Optional[str]:
+    """The UTF-16 or UTF-32 encoding a byte order mark names (``FF FE 00 00`` is UTF-32 only
+    when the whole file reads as UTF-32; else a UTF-16 mark and a NUL)."""
+    for bom, name in _UTF_BOMS:
+        if data.startswith(bom):
+            if name == "UTF-32":
+                try:
+                    data.decode("utf-32")
+                except UnicodeDecodeError:
+                    continue
+            return name
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """UTF-16 text without a byte order mark: its ASCII characters (commas, digits, line
+    breaks) put NUL bytes on one side of every byte pair."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) >= 4 and min(even, odd) * 10 <= max(even, odd)
+
+
+def _japanese_letters(text: str) -> int:
+    """How many characters of ``text`` are kana, kanji or full-width punctuation (half-width
+    katakana not counted: EUC-JP read as Shift_JIS turns into them)."""
+    return sum(1 for ch in text if "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
+               or "\uff01" <= ch <= "\uff5e")
+
+
+def _euc_jp(data: bytes) -> bool:
+    """EUC-JP rather than Shift_JIS: readable as EUC-JP and, if Shift_JIS can read it too, more
+    Japanese that way (Shift_JIS Japanese text is almost never valid EUC-JP)."""
+    try:
+        euc = data.decode("euc_jp")
+    except UnicodeDecodeError:
+        return False
+    try:
+        sjis = data.decode("cp932")
+    except UnicodeDecodeError:
+        return True
+    return _japanese_letters(euc) > _japanese_letters(sjis)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of an uploaded file and the encoding it was read with: UTF-8 with BOM, UTF-8 or
-    Shift_JIS (cp932), detected in that order."""
+    Shift_JIS (cp932), detected in that order. A file in another Japanese or Unicode encoding
+    (UTF-16, UTF-32, ISO-2022-JP, EUC-JP) is refused with its encoding named."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -139,16 +200,19 @@ def decode(data: bytes) -> tuple[str, str]:
                 f"BOM付きUTF-8のファイルですが、{err.start + 4}バイト目がUTF-8として読めません。",
                 f"The file starts with a UTF-8 byte order mark but byte {err.start + 4} is not "
                 f"valid UTF-8."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UploadError(Problem(
-            "UTF-16のファイルには対応していません。Excelでは「CSV UTF-8（コンマ区切り）」または"
-            "「CSV（コンマ区切り）」で保存してください。",
-            "UTF-16 files are not supported. In Excel, save as \"CSV UTF-8 (Comma delimited)\" "
-            "or \"CSV (Comma delimited)\"."))
+    name = _bom_encoding(data)
+    if name:
+        raise _wrong_encoding(name)
+    if _utf16_without_bom(data):
+        raise _wrong_encoding("UTF-16")
+    if _ISO_2022_JP.search(data):
+        raise _wrong_encoding("ISO-2022-JP")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _euc_jp(data):
+        raise _wrong_encoding("EUC-JP")
     try:
         return data.decode("cp932"), "cp932"
     except UnicodeDecodeError as err:
@@ -233,12 +297,10 @@ def _cell_values(cells: list[str], report: _RowProblems, max_cell_chars: int
     values: dict[str, str] = {}
     for key, index in report.positions.items():
         value = restore_cell(cells[index]) if index < len(cells) else ""
-        if len(value) > max_cell_chars:
-            report.add(key, f"セルが長すぎます（{len(value)}文字、上限{max_cell_chars}文字）。",
-                       f"Cell too long ({len(value)} characters, at most {max_cell_chars}).")
-            value = ""
-        elif CONTROL_CHARACTERS.search(value):
-            report.add(key, "制御文字が含まれています。", "The cell contains control characters.")
+        try:
+            rules.free_text(value, max_cell_chars, "セル", "The cell")
+        except rules.FieldError as err:
+            report.add(key, err.ja, err.en)
             value = ""
         values[key] = value
     if len(cells) < len(header) and any(c.strip() for c in cells):
@@ -398,6 +460,19 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DE
     elif result.data_rows == 0:
         result.problems.append(Problem("データ行がありません。", "The file has no data rows."))
     return result
+
+
+def capped(problems: Sequence[Problem], limit: int = DEFAULT_MAX_PROBLEMS) -> list[Problem]:
+    """At most ``limit`` problems, then, when there were more, one more entry saying how many
+    were left out (what is kept, shown on the preview and given by the API)."""
+    if len(problems) <= limit:
+        return list(problems)
+    more = len(problems) - limit
+    return list(problems[:limit]) + [Problem(
+        f"ほかに{more:,}件のエラーがあります（最初の{limit:,}件だけを表示しています）。上のエラーを"
+        f"直して、もう一度アップロードしてください。",
+        f"… and {more:,} more problem(s) (only the first {limit:,} are listed). Fix the ones "
+        f"above and upload the file again.")]
 
 
 def problems_csv(problems: Iterable[Problem]) -> bytes:
