@@ -19,6 +19,13 @@
 #   PYTHON              python whose `ckan` provides the stock schema (default .venv/bin/python)
 #   SOLR_START_TIMEOUT  seconds to wait for ping OK (default 120)
 #   SOLR_JAVA_OPTS      extra JVM options, appended (e.g. -Xmx1g)
+#   SOLR_STATE          folder of this instance's solr home, logs and pid (default .local/solr);
+#                       a second Solr on the same checkout needs its own, and its own SOLR_PORT
+#                       (the jar set in .local/solr is shared)
+#   SOLR_REPLICATION    "" (default, standalone), "leader" or "follower": classic replication with
+#                       the handler of the Docker image (docker/solr/replication-handler.xml)
+#   SOLR_LEADER_URL     a follower's leader core, e.g. http://127.0.0.1:8993/solr/ckan
+#   SOLR_POLL_INTERVAL  how often a follower polls its leader (default 00:00:05)
 #
 # CKAN setting: solr_url = http://127.0.0.1:${SOLR_PORT}/solr/ckan
 # Configsets .local/solr/home/configsets/{ja,stock}/conf let tools create extra cores with either
@@ -36,15 +43,27 @@ START_TIMEOUT=${SOLR_START_TIMEOUT:-120}
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 
 TOOLS=$ROOT/tools/solr
-STATE=$ROOT/.local/solr
-LIB=$STATE/lib-$SOLR_VERSION
-LAUNCHER_DIR=$STATE/launcher-$SOLR_VERSION
+JARS=$ROOT/.local/solr
+STATE=${SOLR_STATE:-$JARS}
+LIB=$JARS/lib-$SOLR_VERSION
+LAUNCHER_DIR=$JARS/launcher-$SOLR_VERSION
 SOLR_HOME=$STATE/home
 LOG_DIR=$STATE/logs
 PIDFILE=$STATE/solr.pid
 LAUNCHER_CLASS=SolrLauncher
 
+REPLICATION=${SOLR_REPLICATION:-}
+POLL_INTERVAL=${SOLR_POLL_INTERVAL:-00:00:05}
+REPLICATION_HANDLER=$ROOT/docker/solr/replication-handler.xml
+
 [[ $SOLR_PORT =~ ^[0-9]+$ ]] || { echo "solr.sh: SOLR_PORT must be a number, got '$SOLR_PORT'" >&2; exit 2; }
+case $REPLICATION in
+  ""|leader) ;;
+  follower)
+    [[ ${SOLR_LEADER_URL:-} =~ ^http://[^/]+/solr/$CORE$ ]] \
+      || { echo "solr.sh: a follower needs SOLR_LEADER_URL=http://HOST:PORT/solr/$CORE, got '${SOLR_LEADER_URL:-}'" >&2; exit 2; } ;;
+  *) echo "solr.sh: SOLR_REPLICATION must be empty, leader or follower, got '$REPLICATION'" >&2; exit 2 ;;
+esac
 
 say() { echo "solr.sh: $*"; }
 die() { echo "solr.sh: ERROR: $*" >&2; exit 1; }
@@ -121,8 +140,8 @@ build_launcher() {
 cmd_fetch() {
   if [[ ! -f $LIB/.complete ]]; then
     command -v mvn >/dev/null || die "Maven (mvn) not found; it is needed once to fetch the Solr jars"
-    local tmp=$LIB.partial mvnlog=$STATE/maven.log t0 n
-    mkdir -p "$STATE"
+    local tmp=$LIB.partial mvnlog=$JARS/maven.log t0 n
+    mkdir -p "$JARS"
     rm -rf "$tmp"
     say "fetching Solr $SOLR_VERSION jars from Maven Central (log: ${mvnlog#"$ROOT"/}) ..."
     t0=$(now)
@@ -170,16 +189,29 @@ schema_file() {
   esac
 }
 
-# write_conf DIR SCHEMA: tools/solr/conf/* plus SCHEMA as DIR/schema.xml
+# write_conf DIR SCHEMA [SOLRCONFIG]: tools/solr/conf/* plus SCHEMA as DIR/schema.xml, and
+# SOLRCONFIG (if given) instead of tools/solr/conf/solrconfig.xml
 write_conf() {
-  local dir=$1 schema=$2 f rel
+  local dir=$1 schema=$2 solrconfig=${3:-} f rel
   [[ -f $schema ]] || die "schema file not found: $schema"
   mkdir -p "$dir"
   while IFS= read -r -d '' f; do             # everything under tools/solr/conf/
     rel=${f#"$TOOLS/conf/"}
+    if [[ $rel == solrconfig.xml && -n $solrconfig ]]; then f=$solrconfig; fi
     sync_file "$f" "$dir/$rel"
   done < <(find "$TOOLS/conf" -type f -print0)
   sync_file "$schema" "$dir/schema.xml"
+}
+
+# The project's solrconfig.xml with the Docker image's replication handler (off unless the
+# -Dsolr.replication.* options of cmd_start turn it on), written into STATE; prints its path.
+replication_solrconfig() {
+  local out=$STATE/solrconfig-replication.xml
+  cp "$TOOLS/conf/solrconfig.xml" "$out.tmp"
+  bash "$ROOT/docker/solr/add-replication-handler.sh" "$out.tmp" "$REPLICATION_HANDLER" >/dev/null \
+    || die "adding the replication handler to solrconfig.xml failed"
+  mv -f "$out.tmp" "$out"
+  echo "$out"
 }
 
 cmd_configsets() {
@@ -190,13 +222,14 @@ cmd_configsets() {
 }
 
 cmd_prepare() {
-  local schema name
+  local schema name solrconfig=""
   schema=$(schema_file "${SOLR_SCHEMA:-ja}")
   [[ -f $schema ]] || die "schema file not found: $schema"
   CHANGED=0
   mkdir -p "$SOLR_HOME/$CORE/conf" "$LOG_DIR"
   sync_file "$TOOLS/solr.xml" "$SOLR_HOME/solr.xml"
-  write_conf "$SOLR_HOME/$CORE/conf" "$schema"
+  if [[ -n $REPLICATION ]]; then solrconfig=$(replication_solrconfig); fi
+  write_conf "$SOLR_HOME/$CORE/conf" "$schema" "$solrconfig"
   printf 'name=%s\n' "$CORE" > "$STATE/core.properties.new"
   sync_file "$STATE/core.properties.new" "$SOLR_HOME/$CORE/core.properties"
   rm -f "$STATE/core.properties.new"
@@ -289,12 +322,20 @@ cmd_start() {
     "-Dckan.solr.port=$SOLR_PORT"
     "-Dckan.solr.core=$CORE"
   )
+  case $REPLICATION in
+    leader) java_opts+=(-Dsolr.replication.leader=true) ;;
+    # Solr refuses a leaderUrl outside solr.allowUrls. Its HTTP/2 client cannot talk to the
+    # launcher's HTTP/1.1 Jetty: the follower fetches over HTTP/1.1.
+    follower) java_opts+=(-Dsolr.replication.follower=true "-Dsolr.replication.leaderUrl=$SOLR_LEADER_URL"
+                          "-Dsolr.replication.pollInterval=$POLL_INTERVAL"
+                          "-Dsolr.allowUrls=${SOLR_LEADER_URL%/solr/*}" -Dsolr.http1=true) ;;
+  esac
   if [[ -n ${SOLR_JAVA_OPTS:-} ]]; then
     # shellcheck disable=SC2206  # intentional word splitting of user-supplied options
     java_opts+=($SOLR_JAVA_OPTS)
   fi
 
-  say "starting Solr $SOLR_VERSION on $SOLR_HOST:$SOLR_PORT (logs: ${LOG_DIR#"$ROOT"/}/)"
+  say "starting Solr $SOLR_VERSION${REPLICATION:+ ($REPLICATION)} on $SOLR_HOST:$SOLR_PORT (logs: ${LOG_DIR#"$ROOT"/}/)"
   t0=$(now)
   (cd "$STATE" && exec nohup java "${java_opts[@]}" -cp "$LAUNCHER_DIR:$LIB/*" "$LAUNCHER_CLASS" \
       >"$LOG_DIR/console.log" 2>&1 </dev/null) &
@@ -346,7 +387,7 @@ cmd_reset() {
 }
 
 usage() {
-  sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
 }
 
 [[ $# -gt 0 ]] || { usage; exit 2; }
