@@ -73,24 +73,7 @@ cmd_up() {
   bash "$SCRIPT_DIR/install.sh"
   bash "$SCRIPT_DIR/services.sh" start
   write_config
-  say "migrating the database"
-  "$CKAN" -c "$INI" db init >"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "ckan db init failed"; }
-  "$CKAN" -c "$INI" db upgrade -p activity >>"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "activity migration failed"; }
-  bash "$SCRIPT_DIR/datastore.sh" "$INI" >>"$STATE/db.log" 2>&1 || { tail -n 30 "$STATE/db.log" >&2; die "DataStore setup failed"; }
-  say "loading the plan"
-  local opts=()
-  [[ ${SAMPLE_PROGRESS:-0} == 1 ]] && opts+=(--sample-progress)
-  if ! "$CKAN" -c "$INI" minato-plan load "${opts[@]}" >"$STATE/load.out" 2>"$STATE/load.log"; then
-    tail -n 20 "$STATE/load.out" "$STATE/load.log" >&2; die "loading the plan failed"
-  fi
-  tail -n 2 "$STATE/load.out"
-  # Reindex everything (40 datasets, seconds): documents indexed before a Solr schema change
-  # would otherwise keep the old analysis.
-  "$CKAN" -c "$INI" search-index rebuild >>"$STATE/load.log" 2>&1 \
-    || { tail -n 30 "$STATE/load.log" >&2; die "search index rebuild failed"; }
-  # Whatever an interrupted write left apart (index, DataStore) is compared and fixed.
-  "$CKAN" -c "$INI" minato-plan repair >>"$STATE/load.log" 2>&1 \
-    || { tail -n 30 "$STATE/load.log" >&2; die "repair failed"; }
+  bash "$SCRIPT_DIR/ckan_init.sh" "$INI" "$STATE"
   start_worker
   if ckan_running; then
     say "CKAN already running (pid $(cat "$PIDFILE"))"
