@@ -1,5 +1,5 @@
 # The two commands of the README, and their companions. Everything runs on 127.0.0.1.
-.PHONY: up down status reset test unit install services
+.PHONY: up down status reset test unit install services cluster cluster-down cluster-status cluster-check
 
 up:        ## install, start services, load the plan, serve CKAN at http://127.0.0.1:5000
 	bash scripts/portal.sh up
@@ -17,3 +17,12 @@ install:   ## only install packages and the Python environment
 	bash scripts/install.sh
 services:  ## only start PostgreSQL, Redis and Solr
 	bash scripts/services.sh start
+cluster:   ## the production topology on 127.0.0.1: nginx :5100, two CKAN web nodes, Solr leader and follower, job worker
+	bash scripts/cluster.sh up
+cluster-down:    ## stop everything make cluster started
+	bash scripts/cluster.sh down
+cluster-status:  ## what the cluster runs, where, and its memory
+	bash scripts/cluster.sh status
+cluster-check:   ## make cluster, then a staff flow across nodes and killed nodes under load (one-line summary)
+	bash scripts/cluster.sh up
+	.venv/bin/python tests/cluster/check.py

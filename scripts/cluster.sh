@@ -90,8 +90,8 @@ stop_group() {
   say "$name stopped"
 }
 
-# rss_mb PID: resident memory of PID and its descendants, MB
-rss_mb() {
+# tree PID: PID and its descendants
+tree() {
   local pids=("$1") i=0 kids
   while ((i < ${#pids[@]})); do
     kids=$(pgrep -P "${pids[$i]}" || true)
@@ -99,7 +99,15 @@ rss_mb() {
     [[ -n $kids ]] && pids+=($kids)
     i=$((i + 1))
   done
-  ps -o rss= -p "$(IFS=,; echo "${pids[*]}")" | awk '{s += $1} END {printf "%.0f", s / 1024}'
+  echo "${pids[*]}"
+}
+
+# rss PID: "RSS <total> MB" of PID and its descendants, with each process's share if several
+rss() {
+  local pids
+  pids=$(tree "$1")
+  ps -o rss= -p "${pids// /,}" | awk '{ mb = $1 / 1024; s += mb; each = each (NR > 1 ? " + " : "") sprintf("%.0f", mb) }
+    END { printf "RSS %.0f MB", s; if (NR > 1) printf " (%s)", each }'
 }
 
 wait_http() { # URL SECONDS NAME
@@ -306,7 +314,7 @@ cmd_status() {
     name=${WEB_NAMES[$i]}
     if running "$name"; then
       pid=$(cat "$(pidfile "$name")")
-      say "$name running at http://127.0.0.1:${WEB_PORTS[$i]} (gunicorn pid $pid, $(pgrep -c -P "$pid") workers, RSS $(rss_mb "$pid") MB)"
+      say "$name running at http://127.0.0.1:${WEB_PORTS[$i]} (gunicorn pid $pid, $(pgrep -c -P "$pid") workers, $(rss "$pid"))"
     else
       say "$name not running"; rc=3
     fi
@@ -314,14 +322,14 @@ cmd_status() {
   for name in worker nginx; do
     if running "$name"; then
       pid=$(cat "$(pidfile "$name")")
-      say "$name running (pid $pid, RSS $(rss_mb "$pid") MB)"
+      say "$name running (pid $pid, $(rss "$pid"))"
     else
       say "$name not running"; rc=3
     fi
   done
   for name in leader follower; do
     if pid=$(solr_pid "$name"); then
-      say "solr-$name running (pid $pid, RSS $(rss_mb "$pid") MB)"
+      say "solr-$name running at port $( [[ $name == leader ]] && echo "$SOLR_LEADER_PORT" || echo "$SOLR_FOLLOWER_PORT") (pid $pid, $(rss "$pid"))"
     else
       say "solr-$name not running"; rc=3
     fi
