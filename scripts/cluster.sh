@@ -22,17 +22,19 @@
 #                                    solr-leader, solr-follower)
 #   scripts/cluster.sh kill NAME     SIGKILL one part (its whole process group), for failure tests
 #   scripts/cluster.sh env           the settings, as NAME=value lines (read by tests/cluster)
+#   scripts/cluster.sh config        only write the CKAN ini and the nginx config (nginx -t)
 #
 # Environment: CLUSTER_PORT (nginx, 5100), CLUSTER_WEB_PORTS (one port per web node, "5101 5102"),
 # CLUSTER_SOLR_LEADER_PORT (8993), CLUSTER_SOLR_FOLLOWER_PORT (8994), CLUSTER_SOLR_PROXY_PORT
 # (8995), CLUSTER_SESSION_TYPE (redis | cookie, default redis), CKAN_WORKERS and CKAN_THREADS
 # (gunicorn per node, 2 x 4), PG_PORT, REDIS_PORT, SAMPLE_PROGRESS=1, CLUSTER_INSTALL=0 (skip
-# scripts/install.sh when the environment is known to be installed).
+# scripts/install.sh when the environment is known to be installed), CLUSTER_STATE (the state
+# folder, default .local/cluster).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
-STATE=$ROOT/.local/cluster
+STATE=${CLUSTER_STATE:-$ROOT/.local/cluster}
 INI=$STATE/ckan.ini
 CKAN=$ROOT/.venv/bin/ckan
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -160,6 +162,7 @@ PY
 # has no `resolve`; the addresses here do not change).
 write_nginx_config() {
   local dir=$STATE/nginx servers="" p
+  [[ -x $NGINX ]] || die "$NGINX not found (Debian package nginx-light, see scripts/install.sh)"
   mkdir -p "$dir/tmp" "$dir/logs"
   for p in "${WEB_PORTS[@]}"; do servers+="    server 127.0.0.1:$p max_fails=2 fail_timeout=10s;\\n"; done
   # Comments are dropped (they describe the containers); the directives are kept as they are.
@@ -221,7 +224,7 @@ solr_pid() { # ROLE
 
 start_nginx() {
   if running nginx; then say "nginx already running (pid $(cat "$(pidfile nginx)"))"; return; fi
-  [[ -x $NGINX ]] || die "$NGINX not found (Debian package nginx-light)"
+  [[ -x $NGINX ]] || die "$NGINX not found (Debian package nginx-light, see scripts/install.sh)"
   for p in "$CLUSTER_PORT" "$SOLR_PROXY_PORT"; do
     port_in_use "$p" && die "port $p is taken by another process"
   done
@@ -260,21 +263,12 @@ wait_web() { # NAME PORT
   say "$1 at http://127.0.0.1:$2 (pid $(cat "$(pidfile "$1")"))"
 }
 
-ensure_nginx_package() {
-  [[ -x $NGINX ]] && return
-  [[ $(id -u) == 0 ]] || die "$NGINX is missing (install as root: apt-get install nginx-light)"
-  say "installing Debian package nginx-light"
-  apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light >/dev/null
-}
-
 # --- commands ------------------------------------------------------------------------------------
 
 cmd_up() {
   local t0=$SECONDS name i
   mkdir -p "$STATE"
-  [[ ${CLUSTER_INSTALL:-1} == 0 ]] || bash "$SCRIPT_DIR/install.sh"
-  ensure_nginx_package
+  [[ ${CLUSTER_INSTALL:-1} == 0 ]] || bash "$SCRIPT_DIR/install.sh"   # nginx-light among others
   bash "$SCRIPT_DIR/postgres.sh" start
   bash "$SCRIPT_DIR/postgres.sh" createdb "$DB"
   bash "$SCRIPT_DIR/postgres.sh" createdb "$DATASTORE_DB"
@@ -339,6 +333,13 @@ cmd_status() {
   return $rc
 }
 
+cmd_config() {
+  mkdir -p "$STATE"
+  write_config
+  write_nginx_config
+  say "wrote $INI and $STATE/nginx/nginx.conf"
+}
+
 cmd_env() {
   echo "CLUSTER_URL=http://127.0.0.1:$CLUSTER_PORT"
   echo "CLUSTER_WEB_NAMES=${WEB_NAMES[*]}"
@@ -376,9 +377,9 @@ cmd_kill() {
 }
 
 case ${1:-status} in
-  up|down|status|env) "cmd_${1:-status}" ;;
+  up|down|status|env|config) "cmd_${1:-status}" ;;
   start|kill)
     [[ $# == 2 ]] || { echo "usage: $0 $1 NAME" >&2; exit 2; }
     "cmd_$1" "$2" ;;
-  *) echo "usage: $0 {up|down|status|env|start NAME|kill NAME}" >&2; exit 2 ;;
+  *) echo "usage: $0 {up|down|status|env|config|start NAME|kill NAME}" >&2; exit 2 ;;
 esac
