@@ -511,7 +511,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         back = time.monotonic()
         readers.phase = "solr-leader restarted"
         if leader_write.saved and wait_until(
-                lambda: indexed_summary(leader, 9) == f"cluster check {leader_write.marker}", 120):
+                lambda: indexed_summary(leader, 9) == f"cluster check {leader_write.marker}",
+                args.heal_timeout):
             catch_up["seconds"] = time.monotonic() - back
             log(f"the write made while the leader was down reached its index "
                 f"{catch_up['seconds']:.0f} s after it was back (heal job)")

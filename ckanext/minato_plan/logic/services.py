@@ -20,6 +20,7 @@ from typing import Any, Iterator, Optional
 
 import pysolr
 import redis.exceptions
+import requests
 import sqlalchemy.exc
 from flask import g, has_app_context
 from sqlalchemy import event
@@ -157,16 +158,26 @@ def listen_to_database_errors() -> None:
         event.listen(Engine, "handle_error", _on_database_error)
 
 
-def _search_dependent(original_action, context, data_dict):
+def _search_dependent(original_action, context, data_dict, retry_cut_off: bool = False):
+    """``original_action``, with Solr's outages raised as :class:`ServiceUnavailable`. An
+    answer cut off in the middle (the Solr node answering it died; pysolr lets requests'
+    ``ChunkedEncodingError`` through) is an outage too; with ``retry_cut_off`` (reads only) the
+    action is run once more first, which a proxy in front of several Solr nodes sends to one
+    that answers."""
+    name = getattr(original_action, "__name__", "action")
     try:
         return original_action(context, data_dict)
     except (SearchError, SearchIndexError, SolrConnectionError, pysolr.SolrError) as err:
         service = unavailable_service(err)
         if service is None:
             raise
-        log.warning("%s: search service unavailable: %r", getattr(
-            original_action, "__name__", "action"), err)
+        log.warning("%s: search service unavailable: %r", name, err)
         raise service_unavailable(service) from err
+    except requests.exceptions.ChunkedEncodingError as err:
+        log.warning("%s: the search service's answer was cut off: %r", name, err)
+        if retry_cut_off:
+            return _search_dependent(original_action, context, data_dict)
+        raise service_unavailable(SEARCH) from err
 
 
 # The dataset actions that read or write the search index: when Solr cannot be reached they
@@ -176,13 +187,14 @@ def _search_dependent(original_action, context, data_dict):
 # package_search.
 _CHAINED_DOC = """CKAN's action of the same name (same parameters, result and auth function);
     when Solr cannot be reached it raises ``ServiceUnavailable`` (HTTP 503 in the Action API)
-    instead of a search error holding Solr's address."""
+    instead of a search error holding Solr's address. ``package_search`` is tried once more when
+    Solr's answer was cut off."""
 
 
 @tk.chained_action
 @tk.side_effect_free
 def package_search(original_action, context, data_dict):
-    return _search_dependent(original_action, context, data_dict)
+    return _search_dependent(original_action, context, data_dict, retry_cut_off=True)
 
 
 @tk.chained_action

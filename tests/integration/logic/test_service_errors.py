@@ -1,6 +1,11 @@
 """Which errors are outages: real errors of the real drivers (a closed port refuses the
-connection; the running PostgreSQL, Redis and Solr give the errors that are not outages)."""
+connection; the running PostgreSQL, Redis and Solr give the errors that are not outages; a relay
+in front of the real Solr cuts its answers off, as when the Solr node answering dies)."""
 from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+from urllib.parse import urlsplit
 
 import psycopg2
 import pysolr
@@ -16,6 +21,7 @@ from ckan.plugins import toolkit as tk
 from ckanext.minato_plan.logic.services import ServiceUnavailable, unavailable_service
 
 from support.outages import CLOSED
+from support.relay import Relay
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -70,3 +76,42 @@ def test_errors_of_running_services_are_not_outages():
     assert isinstance(sql, sa.exc.ProgrammingError) and unavailable_service(sql) is None
     assert unavailable_service(SearchQueryError("Invalid sort")) is None
     assert unavailable_service(ValueError("anything else")) is None
+
+
+@contextlib.contextmanager
+def _cutting(cut: int) -> Iterator[Relay]:
+    """The portal's Solr behind a relay that cuts off the first ``cut`` answers; the portal is
+    pointed back at Solr before the relay closes (CKAN's fixtures check Solr at teardown)."""
+    url = urlsplit(tk.config["solr_url"])
+    with Relay(url.hostname, url.port, cut=cut) as relay:
+        tk.config["solr_url"] = f"http://127.0.0.1:{relay.port}{url.path}"
+        try:
+            yield relay
+        finally:
+            tk.config["solr_url"] = url.geturl()
+
+
+def test_a_search_whose_answer_is_cut_off_once_is_asked_again():
+    expected = tk.get_action("package_search")({}, {"q": "*:*", "rows": 1000})
+    with _cutting(1) as relay:
+        result = tk.get_action("package_search")({}, {"q": "*:*", "rows": 1000})
+    assert relay.cut_off == 1 and relay.connections == 2
+    assert result["count"] == expected["count"]
+    assert [d["id"] for d in result["results"]] == [d["id"] for d in expected["results"]]
+
+
+def test_a_search_whose_answers_are_always_cut_off_is_a_search_outage():
+    with _cutting(100) as relay:
+        err = _raised(lambda: tk.get_action("package_search")({}, {"q": "*:*"}))
+    assert isinstance(err, ServiceUnavailable) and err.service == "search"
+    assert relay.cut_off == 2  # asked once more, not again and again
+    assert "search service" in str(err) and str(relay.port) not in str(err)
+
+
+def test_a_page_whose_search_is_always_cut_off_answers_503(app):
+    with _cutting(100) as relay:
+        page = app.get("/en/dataset/")
+        api = app.get("/api/3/action/package_search?q=*:*")
+    assert page.status_code == 503 and "search service" in page.body
+    assert api.status_code == 503 and api.get_json()["error"]["service"] == "search"
+    assert "Traceback" not in page.body and str(relay.port) not in page.body + api.body
