@@ -9,9 +9,10 @@ Against the running cluster of ``scripts/cluster.sh`` (its addresses come from
 initiative page, the plan overview, downloads), ``--concurrency`` clients send requests as fast
 as they are answered for ``--duration`` seconds, first to one web node directly (its port), then to
 nginx, which spreads them over every web node. Printed per kind and target: requests per
-second, median (p50) and 99th percentile (p99) latency, errors, and the ratio of the two
-throughputs. It only reads. The clients run on the same machine as the nodes, Solr and
-PostgreSQL and share its cores with them.
+second, median (p50) and 99th percentile (p99) latency, errors, how busy the machine's CPUs were
+(from /proc/stat), and the ratio of the two throughputs. It only reads. The clients run on the
+same machine as the nodes, Solr and PostgreSQL and share its cores with them: when one node
+already keeps every CPU busy, a second node on the same machine cannot add much.
 """
 from __future__ import annotations
 
@@ -41,6 +42,27 @@ def cluster_env() -> dict[str, str]:
     out = subprocess.run(["bash", os.path.join(ROOT, "scripts", "cluster.sh"), "env"],
                          check=True, capture_output=True, text=True).stdout
     return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def gunicorn_shape(state: str, name: str) -> str:
+    """"W x T" of a running web node: its worker processes and --threads."""
+    try:
+        pid = open(os.path.join(state, f"{name}.pid")).read().strip()
+        args = open(f"/proc/{pid}/cmdline").read().split("\0")
+        workers = subprocess.run(["pgrep", "-c", "-P", pid], capture_output=True,
+                                 text=True).stdout.strip()
+        threads = args[args.index("--threads") + 1] if "--threads" in args else "1"
+        return f"{workers} x {threads}"
+    except (OSError, ValueError):
+        return "?"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -78,13 +100,16 @@ def run(base: str, paths: list[str], duration: float, concurrency: int) -> dict:
             errors[0] += failed
 
     started = time.monotonic()
+    busy0, total0 = cpu_times()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    busy1, total1 = cpu_times()
     return {
+        "cpu": 100.0 * (busy1 - busy0) / max(1, total1 - total0),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
         "p99": percentile(latencies, 0.99) * 1000 if latencies else float("nan"),
@@ -115,11 +140,13 @@ def main() -> int:
               "start it with `make cluster`", file=sys.stderr)
         return 2
 
-    print(f"bench_throughput: {os.cpu_count()} CPUs, {len(nodes)} web nodes of "
-          f"{os.environ.get('CKAN_WORKERS', '2')} gunicorn workers x "
-          f"{os.environ.get('CKAN_THREADS', '4')} threads (as started), "
-          f"{args.concurrency} clients, {args.duration:g} s per measurement")
-    header = f"{'page':<11} {'target':<18} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+    shapes = ", ".join(gunicorn_shape(env["CLUSTER_STATE"], name)
+                       for name in env["CLUSTER_WEB_NAMES"].split())
+    print(f"bench_throughput: {os.cpu_count()} CPUs, {len(nodes)} web nodes of gunicorn "
+          f"workers x threads {shapes}, {args.concurrency} clients, {args.duration:g} s "
+          "per measurement")
+    header = (f"{'page':<11} {'target':<18} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>6} {'CPU %':>6}")
     print(header)
     print("-" * len(header))
     ratios = {}
@@ -131,7 +158,8 @@ def main() -> int:
             result = run(base, PAGES[kind], args.duration, args.concurrency)
             results.append(result)
             print(f"{kind:<11} {label:<18} {result['rps']:>7.1f} {result['p50']:>8.0f} "
-                  f"{result['p99']:>8.0f} {result['errors']:>6}", flush=True)
+                  f"{result['p99']:>8.0f} {result['errors']:>6} {result['cpu']:>6.0f}",
+                  flush=True)
         ratios[kind] = results[1]["rps"] / results[0]["rps"] if results[0]["rps"] else float("nan")
         print(f"{kind:<11} {'ratio':<18} {ratios[kind]:>7.2f}x", flush=True)
     print("bench_throughput: throughput of two nodes / one node: " + ", ".join(
