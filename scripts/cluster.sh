@@ -20,6 +20,7 @@
 #   scripts/cluster.sh status        what runs, where, and its memory (RSS)
 #   scripts/cluster.sh start NAME    start one part again (web1, web2, worker, nginx,
 #                                    solr-leader, solr-follower)
+#   scripts/cluster.sh stop NAME     stop one part (SIGTERM, as `down` does)
 #   scripts/cluster.sh kill NAME     SIGKILL one part (its whole process group), for failure tests
 #   scripts/cluster.sh env           the settings, as NAME=value lines (read by tests/cluster)
 #   scripts/cluster.sh config        only write the CKAN ini and the nginx config (nginx -t)
@@ -361,6 +362,15 @@ cmd_start() {
   esac
 }
 
+cmd_stop() {
+  case $1 in
+    solr-leader) solr leader stop ;;
+    solr-follower) solr follower stop ;;
+    nginx|worker) stop_group "$1" ;;
+    *) [[ " ${WEB_NAMES[*]} " == *" $1 "* ]] || die "no part named $1"; stop_group "$1" ;;
+  esac
+}
+
 cmd_kill() {
   local pid
   case $1 in
@@ -378,8 +388,8 @@ cmd_kill() {
 
 case ${1:-status} in
   up|down|status|env|config) "cmd_${1:-status}" ;;
-  start|kill)
+  start|stop|kill)
     [[ $# == 2 ]] || { echo "usage: $0 $1 NAME" >&2; exit 2; }
     "cmd_$1" "$2" ;;
-  *) echo "usage: $0 {up|down|status|env|config|start NAME|kill NAME}" >&2; exit 2 ;;
+  *) echo "usage: $0 {up|down|status|env|config|start NAME|stop NAME|kill NAME}" >&2; exit 2 ;;
 esac
