@@ -3,9 +3,10 @@ in ``config_declaration.yaml`` (types and defaults come from the declaration).""
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 from ckan.plugins import toolkit as tk
+
+from .domain.search import QuerySettings
 
 PREFIX = "ckanext.minato_plan."
 DCAT_PREFIX = PREFIX + "dcat."
@@ -81,14 +82,11 @@ def max_upload_request_bytes(api: bool) -> int:
     return (2 * limit if api else limit) + FORM_OVERHEAD
 
 
-def search_qf() -> Optional[str]:
-    """The ``qf`` of free-text dataset searches; empty: CKAN's own."""
-    return _get("search.qf")
-
-
-def search_deftype() -> Optional[str]:
-    """The Solr query parser of free-text dataset searches; empty: CKAN's own."""
-    return _get("search.deftype")
+def search_settings() -> QuerySettings:
+    """How free-text dataset searches go to Solr (``ckanext.minato_plan.search.*``; an empty
+    option keeps CKAN's own)."""
+    return QuerySettings(qf=_get("search.qf") or "", def_type=_get("search.deftype") or "",
+                         mm=_get("search.mm") or "", pf=_get("search.pf") or "")
 
 
 def heal_sweep_delay() -> int:

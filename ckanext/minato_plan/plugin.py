@@ -41,6 +41,8 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         dcat_profile.configure(config_)
         schemaorg.configure(config_)
         csrf.configure(config_)  # remember-me cookie SameSite=Lax
+        config_["ckan.search.solr_allowed_query_parsers"] = search.allowed_query_parsers(
+            config_.get("ckan.search.solr_allowed_query_parsers"), config.search_settings())
 
     # IMiddleware: the DataStore's CSV/TSV dumps without live formulas (views/datastore_dump.py);
     # initiative and plan edit forms: 409 / 503 with the input kept (views/dataset_form.py);
@@ -69,7 +71,7 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         consistency.dataset_touched(pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.query_params(search_params, config.search_qf(), config.search_deftype())
+        return search.query_params(search_params, config.search_settings())
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,57 @@ class TestJapaneseSearch:
 
     def test_the_callers_own_query_fields_are_kept(self):
         assert _search(q="テレワーク", qf="name", rows=10)["count"] == 0
-        assert _numbers(_search(q="テレワーク", defType="dismax", rows=10)) == [32]
+        assert _numbers(_search(q="テレワーク", defType="dismax", rows=10))[:1] == [32]
+
+
+# --- residents' own words (synonyms, readings, questions, English; bench/resident_queries.yaml
+# is the benchmark, bench/search_relevance.py prints its figures) ---------------------------------
+
+@pytest.mark.usefixtures("loaded_plan")
+class TestResidentSearch:
+
+    @pytest.mark.parametrize("q, want", [
+        ("ごみ", {8}),                              # synonym: the plan says 廃棄物
+        ("在宅勤務", {32}),                         # テレワーク
+        ("電子マネー", {2}),                        # キャッシュレス決済
+        ("ハザードマップ", {12}),                   # 災害時におけるICTの活用
+        ("保育園", {7, 23}),                        # 子育て
+        ("こそだて", {7, 23}),                      # reading: hiragana for 子育て
+        ("kosodate", {7, 23}),                      # romaji
+        ("としょかん", {15}),
+        ("きゃっしゅれす", {2}),                     # hiragana for a katakana word
+        ("bousai", {12}),                           # romaji without the long vowel (防災)
+        ("子どもの学校のタブレットについて知りたい", {14}),   # question
+        ("図書館の本をネットで予約したい", {15}),
+        ("区のお金の使い道を知りたい", {29}),
+        ("How do I pay ward fees without cash?", {2}),
+        ("Does the library have e-books?", {15}),
+        ("garbage", {8}),                           # English synonym
+        ("work from home", {32}),
+        ("daycare", {7, 23}),
+    ])
+    def test_finds_the_initiatives_on_the_first_results(self, q, want):
+        top = _numbers(_search(q=q, rows=10))
+        assert set(top[:len(want) + 3]) >= want, top
+
+    def test_a_word_no_initiative_uses_does_not_empty_the_result(self):
+        # every word used to be required: 行く (to go) matched nothing
+        assert _numbers(_search(q="テレワーク 行く", rows=10))[:1] == [32]
+
+    def test_facet_filters_still_all_apply(self):
+        # the words of q are optional; the filters (fq) CKAN's facets build stay all required
+        result = _search(q="情報", fq='guideline_no:"4" measure_code:"4-2"', rows=50)
+        assert sorted(_numbers(result)) == [38, 39]
+
+    def test_a_very_long_query_still_answers(self):
+        # each word has many synonyms: too many clauses for Solr with them, asked without them
+        q = " ".join(["子育て", "保育園", "ごみ", "防災", "税金", "図書館", "観光", "道路",
+                      "福祉", "学校", "テレワーク", "電子申請", "ハザードマップ", "個人情報"] * 3)
+        result = _search(q=q, rows=10)
+        assert result["count"] >= 0
+
+    def test_ckan_lets_the_plugins_parser_through(self):
+        assert "edismax" in tk.config.get("ckan.search.solr_allowed_query_parsers")
 
 
 # --- facets: guideline, measure, new/continued, latest status and rating, labelled -----------
@@ -170,13 +220,3 @@ class TestFacetLabelsFromTheModel:
         assert list(search.facet_titles("ja").values()) == [
             "情報化指針", "施策", "新規・継続", "最新の進捗状況", "最新の評価"]
         assert search.facet_titles("en")["latest_rating"] == "Latest rating"
-
-    def test_query_params_fill_only_what_the_caller_left_out(self):
-        from ckanext.minato_plan.domain import search
-
-        assert search.query_params({"q": "x"}, "title^2  text", "edismax") == {
-            "q": "x", "qf": "title^2 text", "defType": "edismax"}
-        assert search.query_params({"q": "x", "qf": "name", "defType": "lucene"},
-                                   "title", "edismax") == {
-            "q": "x", "qf": "name", "defType": "lucene"}
-        assert search.query_params({"q": "x"}, "", "") == {"q": "x"}

@@ -15,21 +15,97 @@ The facet labels come from the plan model, so that a facet item reads
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import Any
 
 from . import labels
 from .identifiers import ORGANIZATION_NAME, PLAN_DATASET_TYPES
 from .plan import Plan
 
-def query_params(search_params: dict[str, Any], qf: Optional[str],
-                 def_type: Optional[str]) -> dict[str, Any]:
-    """``search_params`` with ``qf`` and ``defType`` set to ``qf`` and ``def_type`` where the
-    caller did not send them. An empty ``qf`` or ``def_type`` leaves CKAN's own."""
-    if qf and qf.strip() and not search_params.get("qf"):
-        search_params["qf"] = " ".join(qf.split())
-    if def_type and def_type.strip() and not search_params.get("defType"):
-        search_params["defType"] = def_type.strip()
+@dataclass(frozen=True)
+class QuerySettings:
+    """How free-text dataset searches are sent to Solr (ckanext.minato_plan.search.*)."""
+    qf: str = ""           # query fields; "" keeps CKAN's
+    def_type: str = ""     # query parser; "" keeps CKAN's dismax
+    mm: str = ""           # minimum should match; "" keeps CKAN's (2<-1 5<80%)
+    pf: str = ""           # phrase fields of edismax (boost where the words stand together)
+
+
+#: The parser whose words are optional (q.op=OR, under ``mm``) when the plugin chooses it.
+EDISMAX = "edismax"
+
+
+def is_free_text(q: Any) -> bool:
+    """Whether ``q`` is words typed into a search box: not empty, not CKAN's match-all, no
+    field (``tags:x``, which CKAN sends to the standard parser) and no local parameters."""
+    if not isinstance(q, str) or not q.strip():
+        return False
+    return ":" not in q and "{!" not in q and q.strip() not in ('""', "''")
+
+
+def _local_value(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict[str, Any]:
+    """``search_params`` with the plugin's ``qf``, ``mm`` and parser where the caller did not
+    send them.
+
+    With ``edismax`` and free text, the query carries its own parser settings as local
+    parameters (``{!edismax q.op=OR mm.autoRelax=true pf=…}words``, sent with ``defType=lucene``):
+    CKAN sends every search with ``q.op=AND``, which makes every word required and ``mm`` void,
+    and lets through neither ``q.op`` nor ``pf``. The words then need only meet ``mm`` (a
+    question's 「知りたい」 or a word no initiative uses no longer zeroes the result), and the
+    ranking rewards the results that have most of them, and together."""
+    if settings.qf.strip() and not search_params.get("qf"):
+        search_params["qf"] = " ".join(settings.qf.split())
+    if settings.mm.strip() and not search_params.get("mm"):
+        search_params["mm"] = settings.mm.strip()
+    parser = settings.def_type.strip()
+    if parser and not search_params.get("defType"):
+        q = search_params.get("q")
+        if parser == EDISMAX and is_free_text(q):
+            local = ["edismax", "q.op=OR", "mm.autoRelax=true"]
+            if settings.pf.strip():
+                local.append("pf=" + _local_value(" ".join(settings.pf.split())))
+            search_params["q"] = "{!" + " ".join(local) + "}" + q.strip()
+            search_params["defType"] = "lucene"
+        else:
+            search_params["defType"] = parser
     return search_params
+
+
+#: Fields whose query analysis expands synonyms (the text type of tools/solr/schema-ja.xml).
+SYNONYM_FIELDS = frozenset({"title", "text"})
+
+#: Solr's refusal of a query with more clauses than its maxBooleanClauses.
+TOO_MANY_CLAUSES = ("too many nested clauses", "too many clauses", "maxclausecount")
+
+
+def is_too_many_clauses(message: Any) -> bool:
+    """Whether a Solr error says the query had too many clauses (a long query whose words all
+    have many synonyms)."""
+    text = str(message).lower()
+    return any(marker in text for marker in TOO_MANY_CLAUSES)
+
+
+def without_synonyms(settings: QuerySettings) -> str:
+    """The ``qf`` of ``settings`` without the fields that expand synonyms, for a query Solr
+    refused as too large: the bigram and reading fields still find its words."""
+    fields = [f for f in settings.qf.split() if f.split("^")[0] not in SYNONYM_FIELDS]
+    return " ".join(fields) or "text_cjk"
+
+
+def allowed_query_parsers(allowed: Any, settings: QuerySettings) -> list[str]:
+    """CKAN's ``ckan.search.solr_allowed_query_parsers`` with ``edismax`` added when the
+    plugin sends it as a local parameter (CKAN refuses local parameters of other parsers)."""
+    if isinstance(allowed, str):
+        parsers = allowed.split()
+    else:
+        parsers = [str(p) for p in (allowed or [])]
+    if settings.def_type.strip() == EDISMAX and EDISMAX not in parsers:
+        parsers.append(EDISMAX)
+    return parsers
 
 
 # Facet fields of dataset search: (index field, title ja, title en). The index fields are

@@ -29,7 +29,8 @@ from sqlalchemy.engine import Engine
 from ckan.lib.search.common import SearchError, SearchIndexError, SolrConnectionError
 from ckan.plugins import toolkit as tk
 
-from ..domain import services
+from .. import config
+from ..domain import search, services
 from ..domain.services import DATABASE, SEARCH, STORAGE
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,17 @@ _CHAINED_DOC = """CKAN's action of the same name (same parameters, result and au
 @tk.chained_action
 @tk.side_effect_free
 def package_search(original_action, context, data_dict):
-    return _search_dependent(original_action, context, data_dict, retry_cut_off=True)
+    asked = dict(data_dict)   # CKAN and the plugins change data_dict on the way
+    try:
+        return _search_dependent(original_action, context, data_dict, retry_cut_off=True)
+    except SearchError as err:
+        # a long query whose words all have many synonyms: asked again on the fields without
+        # synonyms (readings and bigrams), instead of a 500 page
+        if asked.get("qf") or not search.is_too_many_clauses(err):
+            raise
+        log.info("package_search: query too large with synonyms, asked without them")
+        retry = dict(asked, qf=search.without_synonyms(config.search_settings()))
+        return _search_dependent(original_action, context, retry, retry_cut_off=True)
 
 
 @tk.chained_action

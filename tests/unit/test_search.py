@@ -1,0 +1,52 @@
+"""The query parameters the plugin gives free-text dataset searches (domain/search.py)."""
+from ckanext.minato_plan.domain import search
+
+SETTINGS = search.QuerySettings(qf="name^4 title^4 title_cjk^2 text text_cjk text_reading^0.5",
+                                def_type="edismax", mm="1<-1 3<50%", pf="title^2")
+
+
+def test_free_text_carries_or_and_phrase_boosts_as_local_parameters():
+    params = search.query_params({"q": "  子育て 支援 "}, SETTINGS)
+    assert params["q"] == "{!edismax q.op=OR mm.autoRelax=true pf='title^2'}子育て 支援"
+    assert params["defType"] == "lucene"     # local parameters are read by the standard parser
+    assert params["mm"] == "1<-1 3<50%"
+    assert params["qf"] == SETTINGS.qf
+
+
+def test_fielded_empty_and_parser_queries_are_left_to_ckan():
+    for q in ("tags:economy", "", "*:*", "{!edismax}x", '""'):
+        params = search.query_params({"q": q}, SETTINGS)
+        assert params["q"] == q
+        assert params["defType"] == "edismax"
+
+
+def test_the_callers_own_parameters_are_kept():
+    params = search.query_params({"q": "x", "qf": "name", "defType": "dismax", "mm": "100%"},
+                                 SETTINGS)
+    assert params == {"q": "x", "qf": "name", "defType": "dismax", "mm": "100%"}
+
+
+def test_empty_settings_keep_ckans_own_query():
+    assert search.query_params({"q": "x"}, search.QuerySettings()) == {"q": "x"}
+
+
+def test_a_quote_in_the_phrase_fields_cannot_end_the_local_parameter():
+    settings = search.QuerySettings(qf="text", def_type="edismax", pf="ti'tle")
+    assert "pf='ti\\'tle'" in search.query_params({"q": "x"}, settings)["q"]
+
+
+def test_edismax_is_added_to_ckans_allowed_parsers_once():
+    assert search.allowed_query_parsers(None, SETTINGS) == ["edismax"]
+    assert search.allowed_query_parsers("bool knn", SETTINGS) == ["bool", "knn", "edismax"]
+    assert search.allowed_query_parsers(["edismax"], SETTINGS) == ["edismax"]
+    assert search.allowed_query_parsers(["bool"], search.QuerySettings(def_type="dismax")) == [
+        "bool"]
+
+
+def test_too_large_queries_are_recognised_and_asked_without_synonym_fields():
+    assert search.is_too_many_clauses(
+        "Solr responded with an error (HTTP 500): [Reason: Query contains too many nested "
+        "clauses; maxClauseCount is set to 1024]")
+    assert not search.is_too_many_clauses("undefined field foo")
+    assert search.without_synonyms(SETTINGS) == "name^4 title_cjk^2 text_cjk text_reading^0.5"
+    assert search.without_synonyms(search.QuerySettings(qf="title text")) == "text_cjk"
