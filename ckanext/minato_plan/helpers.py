@@ -41,6 +41,7 @@ __all__ = [
     "minato_plan_facets_here",
     "minato_progress_last_updated",
     "minato_form_repeating",
+    "minato_plan_outline",
 ]
 
 
@@ -223,3 +224,12 @@ def minato_form_repeating(data: dict[str, Any], field_name: str) -> dict[str, An
     if not groups:
         return data
     return dict(data, **{field_name: [groups[i] for i in sorted(groups)]})
+
+
+def minato_plan_outline() -> list[dict[str, Any]]:
+    """The plan's guidelines with their measures, for browsing when a search finds nothing."""
+    plan = load_plan()
+    return [{"number": g.number, "title": g.title.as_dict(), "group_name": g.group_name,
+             "measures": [{"code": m.code, "title": m.title.as_dict()}
+                          for m in plan.measures if m.guideline_no == g.number]}
+            for g in plan.guidelines]

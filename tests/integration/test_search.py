@@ -144,6 +144,12 @@ class TestResidentSearch:
         result = _search(q=q, rows=10)
         assert result["count"] >= 0
 
+    def test_a_search_that_finds_nothing_offers_the_plan_to_browse(self, app):
+        body = app.get("/dataset/", query_string={"q": "qqxxzz"}).body
+        assert "qqxxzz" in body and "/group/guideline-4" in body
+        assert "/plan-overview#measure-4-2" in body
+        assert "#measure-4-2" not in app.get("/dataset/", query_string={"q": "テレワーク"}).body
+
     def test_ckan_lets_the_plugins_parser_through(self):
         assert "edismax" in tk.config.get("ckan.search.solr_allowed_query_parsers")
 
