@@ -14,7 +14,7 @@ from ckan.plugins import toolkit as tk
 from . import config
 from .domain import charts, labels, links, pages, search, text
 from .domain.plan import load_plan
-from .logic import activity
+from .logic import activity, suggestions
 from .logic.initiatives import initiatives_of_measure
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "minato_progress_last_updated",
     "minato_form_repeating",
     "minato_plan_outline",
+    "minato_search_suggestions",
 ]
 
 
@@ -233,3 +234,8 @@ def minato_plan_outline() -> list[dict[str, Any]]:
              "measures": [{"code": m.code, "title": m.title.as_dict()}
                           for m in plan.measures if m.guideline_no == g.number]}
             for g in plan.guidelines]
+
+
+def minato_search_suggestions(q: Any) -> list[str]:
+    """Corrected queries that find something, for a search that found few datasets."""
+    return suggestions.suggestions(q) if isinstance(q, str) else []

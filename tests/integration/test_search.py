@@ -1,6 +1,7 @@
 """What an API user finds through package_search once the plan is loaded (real Solr)."""
 import html
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -149,6 +150,19 @@ class TestResidentSearch:
         assert "qqxxzz" in body and "/group/guideline-4" in body
         assert "/plan-overview#measure-4-2" in body
         assert "#measure-4-2" not in app.get("/dataset/", query_string={"q": "テレワーク"}).body
+
+    @pytest.mark.parametrize("typed, corrected", [
+        ("テレワク", "テレワーク"),          # a long-vowel mark left out
+        ("librery", "library"),
+        ("cashles", "cashless"),
+    ])
+    def test_a_misspelt_search_offers_the_corrected_one(self, app, typed, corrected):
+        body = app.get("/dataset/", query_string={"q": typed}).body
+        assert f'?q={corrected}' in body or f"?q={quote(corrected)}" in body
+
+    def test_a_search_that_finds_enough_offers_no_correction(self, app):
+        assert "minato-did-you-mean" not in app.get(
+            "/dataset/", query_string={"q": "テレワーク"}).body
 
     def test_ckan_lets_the_plugins_parser_through(self):
         assert "edismax" in tk.config.get("ckan.search.solr_allowed_query_parsers")

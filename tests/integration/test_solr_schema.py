@@ -48,16 +48,19 @@ def test_every_stock_field_keeps_its_name_class_and_options():
     assert stock_copies <= copies
     root = ET.parse(SCHEMA_JA).getroot()
     assert root.findtext("uniqueKey") == ET.parse(SCHEMA_STOCK).getroot().findtext("uniqueKey")
-    assert set(fields) - set(stock_fields) == {("field", "title_cjk"), ("field", "text_cjk")}
+    assert set(fields) - set(stock_fields) == {
+        ("field", "title_cjk"), ("field", "text_cjk"), ("field", "title_reading"),
+        ("field", "text_reading"), ("field", "spell")}
 
 
-def _analyse(field_type, value):
-    """Tokens of ``value`` as the running core indexes it in ``field_type``."""
+def _analyse(field_type, value, side="index"):
+    """Tokens of ``value`` as the running core indexes (or queries) it in ``field_type``."""
+    param = "analysis.fieldvalue" if side == "index" else "analysis.query"
     response = requests.get(f"{tk.config['solr_url']}/analysis/field", params={
-        "analysis.fieldtype": field_type, "analysis.fieldvalue": value, "wt": "json"},
+        "analysis.fieldtype": field_type, param: value, "wt": "json"},
         timeout=30)
     response.raise_for_status()
-    stages = response.json()["analysis"]["field_types"][field_type]["index"]
+    stages = response.json()["analysis"]["field_types"][field_type][side]
     return [token["text"] for token in stages[-1]]
 
 
@@ -66,7 +69,7 @@ def _analyse(field_type, value):
     ("ＩＣＴを活用した手続き", ["ict", "活用", "手続"]),         # width, base form, okurigana
     ("ﾃﾚﾜｰｸ", ["テレワーク"]),                                # half-width katakana
     ("情報セキュリティー", ["情報", "セキュリティ"]),           # katakana long-vowel stem
-    ("Promotion of teleworking", ["promot", "of", "telework"]),  # English stemming
+    ("Promotion of teleworking", ["promot", "telework"]),    # English stop word, stemming
 ])
 def test_the_running_core_analyses_text_in_japanese_and_english(value, tokens):
     assert _analyse("text", value) == tokens
@@ -76,3 +79,23 @@ def test_the_running_core_has_cjk_bigrams_for_parts_of_compounds():
     assert _analyse("text_cjk", "省エネルギー化") == ["省エ", "エネ", "ネル", "ルギ", "ギ化"]
     assert _analyse("text_cjk", "省エネ") == ["省エ", "エネ"]
     assert _analyse("text_cjk", "サーバー") == _analyse("text_cjk", "サーバ")
+
+
+@pytest.mark.parametrize("typed", ["こそだて", "kosodate", "コソダテ", "Kosodate"])
+def test_a_word_typed_phonetically_meets_the_reading_of_its_kanji(typed):
+    indexed = set(_analyse("text_reading", "子育て支援"))
+    assert set(_analyse("text_reading", typed, side="query")) <= indexed
+    assert "コソ" in indexed
+
+
+def test_long_vowels_are_folded_on_both_sides_of_the_reading():
+    assert set(_analyse("text_reading", "bosai", side="query")) <= set(
+        _analyse("text_reading", "防災"))
+    assert _analyse("text_reading", "てれわーく", side="query") == _analyse(
+        "text_reading", "テレワク", side="query")
+
+
+def test_question_words_and_residents_synonyms_at_query_time():
+    tokens = _analyse("text", "ごみの出し方を知りたい", side="query")
+    assert "廃棄" in tokens and "知る" not in tokens
+    assert "telework" in _analyse("text", "work from home", side="query")

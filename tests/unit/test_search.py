@@ -50,3 +50,11 @@ def test_too_large_queries_are_recognised_and_asked_without_synonym_fields():
     assert not search.is_too_many_clauses("undefined field foo")
     assert search.without_synonyms(SETTINGS) == "name^4 title_cjk^2 text_cjk text_reading^0.5"
     assert search.without_synonyms(search.QuerySettings(qf="title text")) == "text_cjk"
+
+
+def test_collations_are_the_corrected_queries_without_the_query_itself():
+    flat = {"collations": ["collation", "テレワーク", "collation", "テレワーク", "collation", "x"]}
+    assert search.collations(flat, "x") == ["テレワーク"]
+    extended = {"collations": ["collation", {"collationQuery": "library", "hits": 2}]}
+    assert search.collations(extended, "librery") == ["library"]
+    assert search.collations({}, "x") == [] and search.collations(None, "x") == []

@@ -33,3 +33,9 @@ def test_synonym_lines_are_rules():
                 continue
             words = [w.strip() for w in line.replace("=>", ",").split(",")]
             assert len(words) >= 2 and all(words), f"{name}:{number}: {line}"
+
+
+def test_kana_table_is_the_generators_output():
+    committed = (CONF / "lang" / "kana_ja.txt").read_text(encoding="utf-8")
+    assert committed == _make_resources().kana_mapping(), (
+        "run .venv/bin/python tools/solr/make_resources.py readings")

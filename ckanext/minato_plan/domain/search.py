@@ -96,6 +96,33 @@ def without_synonyms(settings: QuerySettings) -> str:
     return " ".join(fields) or "text_cjk"
 
 
+#: At most this many "did you mean" suggestions; longer queries get none (a question is not
+#: misspelt as a whole).
+MAX_SUGGESTIONS = 3
+MAX_SUGGESTED_QUERY = 100
+
+
+def collations(spellcheck: Any, query: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """The corrected queries of a Solr spellcheck answer (``collations``, as a flat
+    name/value list or as objects), without the query itself and without repeats."""
+    if not isinstance(spellcheck, dict):
+        return []
+    raw = spellcheck.get("collations") or []
+    values: list[Any] = []
+    if isinstance(raw, dict):
+        raw = [item for pair in raw.items() for item in pair]
+    for i, item in enumerate(raw):
+        if item == "collation" and i + 1 < len(raw):
+            values.append(raw[i + 1])
+    out: list[str] = []
+    for value in values:
+        text = value.get("collationQuery") if isinstance(value, dict) else value
+        if isinstance(text, str) and text.strip() and text.strip() != query.strip() \
+                and text.strip() not in out:
+            out.append(text.strip())
+    return out[:limit]
+
+
 def allowed_query_parsers(allowed: Any, settings: QuerySettings) -> list[str]:
     """CKAN's ``ckan.search.solr_allowed_query_parsers`` with ``edismax`` added when the
     plugin sends it as a local parameter (CKAN refuses local parameters of other parsers)."""
