@@ -239,6 +239,7 @@ start_nginx() {
 
 start_worker() {
   if running worker; then say "worker already running (pid $(cat "$(pidfile worker)"))"; return; fi
+  bash "$SCRIPT_DIR/redis.sh" release-scheduler-locks "$REDIS_DB"
   spawn worker "$CKAN" -c "$INI" jobs worker
   say "job worker started (pid $(cat "$(pidfile worker)"))"
 }

@@ -36,6 +36,7 @@ start_worker() {
     say "job worker already running (pid $(cat "$WORKER_PIDFILE"))"
     return
   fi
+  bash "$SCRIPT_DIR/redis.sh" release-scheduler-locks 0
   nohup "$CKAN" -c "$INI" jobs worker >"$WORKER_LOG" 2>&1 &
   echo $! > "$WORKER_PIDFILE"
 }

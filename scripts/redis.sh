@@ -3,6 +3,10 @@
 # CKAN uses db 0 for the portal and db 1 for the tests.
 #
 #   scripts/redis.sh start | stop | status | reset
+#   scripts/redis.sh release-scheduler-locks DB   delete RQ's scheduler locks in db DB; for the
+#       scripts that start a job worker, only when no worker of that db runs: a worker killed with
+#       SIGKILL leaves its lock for 61 s, and a new worker asks for it again only after 120 s, so
+#       scheduled jobs (the heal job's retries) would wait up to three minutes
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -58,7 +62,22 @@ cmd_status() {
 
 cmd_reset() { cmd_stop; rm -rf "$STATE"; say "data deleted"; }
 
+cmd_release_scheduler_locks() {
+  local db=$1 key n=0
+  [[ $db =~ ^[0-9]+$ ]] || die "release-scheduler-locks needs a database number, got '$db'"
+  running || return 0
+  while IFS= read -r key; do
+    [[ -n $key ]] || continue
+    cli -n "$db" del "$key" >/dev/null && n=$((n + 1))
+  done < <(cli -n "$db" --scan --pattern 'rq:scheduler-lock:*')
+  ((n == 0)) || say "released $n scheduler lock(s) left by a stopped job worker (db $db)"
+}
+
 [[ $# -gt 0 ]] || set -- status
+if [[ $1 == release-scheduler-locks ]]; then
+  cmd_release_scheduler_locks "${2:-}"
+  exit 0
+fi
 for cmd in "$@"; do
   case $cmd in
     start|stop|status|reset) "cmd_$cmd" ;;
