@@ -90,7 +90,8 @@ class sdist(_sdist):
 setup(
     packages=find_namespace_packages(include=["ckanext.minato_plan", "ckanext.minato_plan.*"]),
     package_data={
-        "ckanext.minato_plan": ["data/*", "templates/**/*", "i18n/**/*", "assets/**/*", "*.yaml"],
+        "ckanext.minato_plan": ["data/*", "templates/**/*", "i18n/**/*", "assets/**/*", "public/**/*",
+                                "*.yaml"],
         "ckanext.minato_plan.schemas": ["*.yaml"],
     },
     include_package_data=True,

@@ -82,6 +82,21 @@ def max_upload_request_bytes(api: bool) -> int:
     return (2 * limit if api else limit) + FORM_OVERHEAD
 
 
+def compress_min_bytes() -> int:
+    """The smallest text response compressed with gzip (bytes); 0 turns compression off."""
+    return int(_get("compress.min_bytes") or 0)
+
+
+def asset_max_age() -> int:
+    """Seconds browsers keep a fingerprinted webasset; 0 leaves CKAN's Cache-Control."""
+    return int(_get("assets.max_age") or 0)
+
+
+def webassets_url() -> str:
+    """The URL path CKAN serves its webassets under (``ckan.webassets.url``)."""
+    return str(tk.config.get("ckan.webassets.url") or "/webassets").rstrip("/")
+
+
 def search_settings() -> QuerySettings:
     """How free-text dataset searches go to Solr (``ckanext.minato_plan.search.*``; an empty
     option keeps CKAN's own)."""

@@ -12,7 +12,9 @@ from typing import Any, Optional
 from ckan.plugins import toolkit as tk
 
 from . import config
-from .domain import charts, labels, links, pages, search, text
+from .domain import charts, distributions, labels, links, pages, search, text
+from .domain.tables import columns as table_columns
+from .domain.tables.formats import VARIANTS
 from .domain.plan import load_plan
 from .logic import activity, suggestions
 from .logic.initiatives import initiatives_of_measure
@@ -41,6 +43,9 @@ __all__ = [
     "minato_plan_facets_here",
     "minato_progress_last_updated",
     "minato_form_repeating",
+    "minato_download_matrix",
+    "minato_portal_name",
+    "minato_narrow_chart",
     "minato_plan_outline",
     "minato_search_suggestions",
 ]
@@ -225,6 +230,48 @@ def minato_form_repeating(data: dict[str, Any], field_name: str) -> dict[str, An
     if not groups:
         return data
     return dict(data, **{field_name: [groups[i] for i in sorted(groups)]})
+
+
+def minato_download_matrix(resources: Optional[list[dict[str, Any]]]) -> dict[str, Any]:
+    """The plan's downloads as a table x file variant matrix, in the current language:
+    ``tables`` (the columns: name, title), ``variants`` (the rows: suffix, format, label, and
+    ``urls`` by table name) and ``others``, the resources outside the matrix (data package,
+    column dictionaries)."""
+    lang = minato_current_language()
+    urls: dict[tuple[str, str], str] = {}
+    others = []
+    for res in resources or []:
+        parsed = distributions.parse_plan_data_url(res.get("url") or "")
+        table, _, suffix = (parsed[1] if parsed and parsed[0] is None else "").partition(".")
+        if table in table_columns.TABLES and suffix in VARIANTS:
+            urls[(table, suffix)] = res["url"]
+        else:
+            others.append(res)
+    tables = [t for t in table_columns.TABLES.values()
+              if any((t.name, suffix) in urls for suffix in VARIANTS)]
+    variants = [{"suffix": v.suffix, "format": v.format,
+                 "label": v.label_ja if lang == "ja" else v.label_en,
+                 "urls": {t.name: urls.get((t.name, v.suffix)) for t in tables}}
+                for v in VARIANTS.values() if any((t.name, v.suffix) in urls for t in tables)]
+    return {"tables": [{"name": t.name, "title": t.title(lang)} for t in tables],
+            "variants": variants, "others": others}
+
+
+def minato_portal_name() -> dict[str, str]:
+    """The header's text logo in the current language, from the plan's facts: the municipality
+    (港区 / Minato City) and the plan's short title without it (情報化推進計画 /
+    Informatization Promotion Plan)."""
+    plan = load_plan()
+    ward = minato_translated(plan.municipality_name)
+    name = minato_translated(plan.short_title)
+    return {"ward": ward, "plan": name[len(ward):].strip() if name.startswith(ward) else name}
+
+
+def minato_narrow_chart(chart: charts.BarChart, width: int = 360) -> charts.BarChart:
+    """The same bar chart laid out ``width`` wide, for phones (the same bars and counts)."""
+    rows = [(bar.key, {seg.category: seg.count for seg in bar.segments}) for bar in chart.bars]
+    return charts.bar_chart(rows, width=width, label_width=chart.label_width,
+                            bar_height=chart.bar_height)
 
 
 def minato_plan_outline() -> list[dict[str, Any]]:

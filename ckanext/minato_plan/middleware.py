@@ -5,6 +5,12 @@ reading a byte of it; a body sent without a length (``Transfer-Encoding: chunked
 the limit only, into a temporary file that CKAN then reads instead. The progress upload has its
 own, smaller limit (``upload.max_bytes`` plus the form around the file). The answer is JSON under
 ``/api/`` (as CKAN's API errors are) and a small page otherwise, in Japanese and English.
+
+Responses, on the way out (:class:`CompressAndCache`): text (pages, CSS, JavaScript, JSON, CSV,
+RDF, SVG) of at least ``compress.min_bytes`` is gzip-compressed for a client that accepts it,
+streamed (downloads stay streamed), with ``Vary: Accept-Encoding``; CKAN's fingerprinted webassets
+(``/webassets/<library>/<hash>_<name>``, a new name whenever the content changes) are cached by
+browsers for ``assets.max_age`` seconds, ``immutable``.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import html
 import json
 import re
 import tempfile
+import zlib
 from typing import Any, Callable, Iterable, Optional
 
 from . import config
@@ -143,3 +150,135 @@ def limit_request_size(app: Any) -> Any:
         app.wsgi_app = RequestSizeLimit(app.wsgi_app)
         return app
     return RequestSizeLimit(app)
+
+
+#: Media types worth compressing (images, fonts other than SVG and archives are compressed
+#: already).
+_COMPRESSIBLE = re.compile(
+    r"^(text/(?!event-stream)|application/(javascript|x-javascript|ecmascript|json|xml|"
+    r"n-triples|n-quads|trig|[a-z0-9.+-]+\+(json|xml))|image/svg\+xml)", re.IGNORECASE)
+#: A webasset whose file name carries its content hash (webassets' ``%(version)s_``).
+_FINGERPRINTED = re.compile(r"/[^/]+/[0-9a-f]{8,}_[^/]+\.(css|js)$")
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` value admits gzip (``gzip`` or ``*`` with q > 0, and
+    gzip not refused with q=0)."""
+    weights = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name:
+            weights[name.strip()] = q
+    if "gzip" in weights:
+        return weights["gzip"] > 0
+    return weights.get("*", 0) > 0
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> Optional[str]:
+    name = name.lower()
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+def _without(headers: list[tuple[str, str]], *names: str) -> list[tuple[str, str]]:
+    drop = {n.lower() for n in names}
+    return [(k, v) for k, v in headers if k.lower() not in drop]
+
+
+def _add_vary(headers: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    vary = _header(headers, "Vary")
+    if vary is None:
+        return headers + [("Vary", value)]
+    if value.lower() in (v.strip().lower() for v in vary.split(",")) or vary.strip() == "*":
+        return headers
+    return _without(headers, "Vary") + [("Vary", f"{vary}, {value}")]
+
+
+class CompressAndCache:
+    """WSGI middleware compressing text responses with gzip and giving fingerprinted webassets
+    a long browser cache lifetime (module docstring). Options are read per request."""
+
+    def __init__(self, app: Callable):
+        self.app = app
+
+    def _cache_headers(self, environ: dict[str, Any], status: str,
+                       headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        max_age = config.asset_max_age()
+        path = environ.get("PATH_INFO") or ""
+        prefix = config.webassets_url()
+        if (max_age > 0 and status[:3] in ("200", "304") and path.startswith(prefix + "/")
+                and _FINGERPRINTED.search(path[len(prefix):])):
+            return _without(headers, "Cache-Control", "Expires", "Pragma") + [
+                ("Cache-Control", f"public, max-age={max_age}, immutable")]
+        return headers
+
+    def _compress(self, environ: dict[str, Any], status: str,
+                  headers: list[tuple[str, str]]) -> tuple[bool, list[tuple[str, str]]]:
+        """Whether to compress this response, and its headers."""
+        content_type = _header(headers, "Content-Type") or ""
+        if (status[:3] != "200" or not _COMPRESSIBLE.match(content_type)
+                or environ.get("REQUEST_METHOD") == "HEAD" or "HTTP_RANGE" in environ
+                or _header(headers, "Content-Encoding") or _header(headers, "X-Sendfile")
+                or "no-transform" in (_header(headers, "Cache-Control") or "").lower()):
+            return False, headers
+        length = _header(headers, "Content-Length")
+        min_bytes = config.compress_min_bytes()
+        if min_bytes <= 0 or (length is not None and length.isdigit()
+                              and int(length) < min_bytes):
+            return False, headers
+        headers = _add_vary(headers, "Accept-Encoding")
+        if not accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING") or ""):
+            return False, headers
+        etag = _header(headers, "ETag")
+        headers = _without(headers, "Content-Length", "ETag", "Content-MD5", "Accept-Ranges")
+        if etag:  # the compressed bytes differ: a weak validator of the same content
+            headers.append(("ETag", etag if etag.startswith("W/") else "W/" + etag))
+        return True, headers + [("Content-Encoding", "gzip")]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        state: dict[str, bool] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            headers = self._cache_headers(environ, status, list(headers))
+            state["gzip"], headers = self._compress(environ, status, headers)
+            return start_response(status, headers, exc_info)
+
+        app_iter = self.app(environ, capture)
+        if "gzip" in state and not state["gzip"]:
+            return app_iter
+        return self._body(app_iter, state)
+
+    @staticmethod
+    def _body(app_iter: Iterable[bytes], state: dict[str, bool]) -> Iterable[bytes]:
+        compressor = None
+        try:
+            for chunk in app_iter:
+                if not state.get("gzip"):
+                    yield chunk
+                    continue
+                if compressor is None:
+                    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: gzip container
+                data = compressor.compress(chunk)
+                if data:
+                    yield data
+            if state.get("gzip"):
+                yield (compressor or zlib.compressobj(6, zlib.DEFLATED, 31)).flush()
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close is not None:
+                close()
+
+
+def compress_and_cache(app: Any) -> Any:
+    """``app`` (CKAN's Flask application) with :class:`CompressAndCache` in front of it."""
+    if hasattr(app, "wsgi_app"):
+        app.wsgi_app = CompressAndCache(app.wsgi_app)
+        return app
+    return CompressAndCache(app)

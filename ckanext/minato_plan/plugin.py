@@ -37,6 +37,7 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         requirements.check_plugins(p.plugin_loaded)
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "minato_plan")
+        tk.add_public_directory(config_, "public")  # /minato_plan/og-image.png, favicon.svg
         licenses.configure(config_)
         dcat_profile.configure(config_)
         schemaorg.configure(config_)
@@ -46,11 +47,12 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware: the DataStore's CSV/TSV dumps without live formulas (views/datastore_dump.py);
     # initiative and plan edit forms: 409 / 503 with the input kept (views/dataset_form.py);
-    # request bodies over the size limit refused with 413 before they are read (middleware.py)
+    # request bodies over the size limit refused with 413 before they are read; text responses
+    # gzip-compressed, fingerprinted webassets cached for a year (middleware.py)
     def make_middleware(self, app: Any, config_: Any) -> Any:
         datastore_dump.install(app)
         dataset_form.install(app)
-        return middleware.limit_request_size(app)
+        return middleware.compress_and_cache(middleware.limit_request_size(app))
 
     # IConfigurable
     def configure(self, config_: Any) -> None:

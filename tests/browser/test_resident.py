@@ -24,8 +24,9 @@ def test_overview_in_japanese_then_english(page):
     assert "見直し年度\n令和5年度（2023年度）" in facts
     assert page.locator(".minato-sample-notice").inner_text().startswith(
         "サンプルデータ / Sample data")
-    chart = page.locator("#chart-by-year svg[role=img]")
+    chart = page.locator("#chart-by-year svg[role=img].minato-chart-wide")
     assert chart.is_visible()
+    assert not page.locator("#chart-by-year svg.minato-chart-narrow").is_visible()
     assert "令和3年度" in page.locator("#chart-by-year-desc").text_content()
     # the chart's table alternative: every initiative counted once per fiscal year
     totals = page.locator("#chart-by-year table tbody tr td:last-child").all_inner_texts()
@@ -105,7 +106,7 @@ def test_overview_reads_the_same_without_javascript(page_without_js):
     page = page_without_js
     page.goto("/plan-overview")
     assert page.locator("h1").inner_text() == PLAN_TITLE_JA
-    assert page.locator("svg[role=img]").count() == 2
+    assert page.locator("svg[role=img] >> visible=true").count() == 2
     assert page.locator("table.minato-initiatives tbody tr").count() == 39
     page.locator("nav.minato-lang-header").get_by_role("link", name="English").click()
     assert page.locator("h1").inner_text() == PLAN_TITLE_EN
