@@ -157,3 +157,17 @@ def test_no_serious_accessibility_findings_on_a_phone(phone, name):
     findings = axe_findings(phone, f"phone-{name}")
     serious = [f for f in findings if f["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("phone", [390], indirect=True)
+@pytest.mark.parametrize("name", ["initiative", "plan"])
+def test_the_plans_pages_load_no_icon_sprite_and_no_brand_font(phone, name):
+    # CKAN's format icons (one 319 KB sprite) and brand icons (a 119 KB font) are not needed:
+    # formats are labelled in text, the share links are text (LINE, X, Facebook)
+    requested = []
+    phone.on("request", lambda r: requested.append(r.url))
+    phone.goto(PAGES[name], wait_until="load")
+    assert not [u for u in requested if "sprite-resource-icons" in u or "fa-brands" in u]
+    share = phone.locator(".minato-share a")
+    assert [share.nth(i).inner_text() for i in range(share.count())] == ["LINE", "X", "Facebook"]
+    assert "url=http" in share.first.get_attribute("href")

@@ -145,6 +145,24 @@ class TestHeaderAndLayout:
         assert folded.select_one("section.additional-info table") is not None
 
 
+    @pytest.mark.parametrize("url", ["/dataset/?q=%E6%8E%A8%E9%80%B2", "/initiative/"])
+    def test_the_phones_filter_links_have_targets(self, app, url):
+        # "Filter Results" and its close link work without scripts and can be followed
+        soup = _soup(app, url)
+        assert soup.select_one("a.show-filters")["href"] == "#search-facets"
+        assert soup.select_one("#search-facets a.hide-filters")["href"] == "#content"
+        assert soup.select_one("#content") is not None
+
+    def test_the_plans_pages_share_as_text_links_with_line(self, app):
+        soup = _soup(app, "/initiative/minato-plan-initiative-32")
+        links = soup.select(".minato-share a")
+        assert [_text(a) for a in links] == ["LINE", "X", "Facebook"]
+        assert all("minato-plan-initiative-32" in a["href"] for a in links)
+        assert soup.select_one(".minato-share .fa-brands") is None
+        ordinary = factories.Dataset(owner_org=factories.Organization()["id"])
+        assert _soup(app, f"/dataset/{ordinary['name']}").select_one(".social .fa-brands")
+
+
 class TestDownloads:
 
     def _matrix(self, soup):
