@@ -278,8 +278,8 @@ def minato_plan_outline() -> list[dict[str, Any]]:
     """The plan's guidelines with their measures, for browsing when a search finds nothing."""
     plan = load_plan()
     return [{"number": g.number, "title": g.title.as_dict(), "group_name": g.group_name,
-             "measures": [{"code": m.code, "title": m.title.as_dict()}
-                          for m in plan.measures if m.guideline_no == g.number]}
+             "measures": [{"code": code, "title": plan.measure(code).title.as_dict()}
+                          for code in g.measure_codes]}
             for g in plan.guidelines]
 
 
