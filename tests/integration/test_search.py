@@ -133,6 +133,13 @@ class TestResidentSearch:
         # every word used to be required: 行く (to go) matched nothing
         assert _numbers(_search(q="テレワーク 行く", rows=10))[:1] == [32]
 
+    def test_a_code_matches_as_a_whole_not_piece_by_piece(self):
+        # 5G is cut into 5 and G; under mm one of them used to be enough, and a1b2c3d4
+        # (no dataset has it) found every initiative with a rating A, B, C or D
+        assert set(_numbers(_search(q="5G", rows=50))) == {24, 30}
+        assert set(_numbers(_search(q="５Ｇ 基地局", rows=50))) >= {24, 30}
+        assert _search(q="a1b2c3d4", rows=1)["count"] == 0
+
     def test_facet_filters_still_all_apply(self):
         # the words of q are optional; the filters (fq) CKAN's facets build stay all required
         result = _search(q="情報", fq='guideline_no:"4" measure_code:"4-2"', rows=50)

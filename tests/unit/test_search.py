@@ -58,3 +58,11 @@ def test_collations_are_the_corrected_queries_without_the_query_itself():
     extended = {"collations": ["collation", {"collationQuery": "library", "hits": 2}]}
     assert search.collations(extended, "librery") == ["library"]
     assert search.collations({}, "x") == [] and search.collations(None, "x") == []
+
+
+def test_code_words_are_sent_as_phrases_and_other_words_as_typed():
+    params = search.query_params({"q": "５Ｇ 基地局　COVID-19 a1b2c3d4 2023-04 2023 Wi-Fi"}, SETTINGS)
+    assert params["q"].endswith('}"５Ｇ" 基地局 "COVID-19" "a1b2c3d4" "2023-04" 2023 "Wi-Fi"')
+    assert search.quote_code_words('"5G" R3') == '"5G" R3'    # the user's own quotes win
+    for word in ("令和3年度", "-5G", "G", "2023", "テレワーク", "A-"):
+        assert not search.is_code_word(word), word

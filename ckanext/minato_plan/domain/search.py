@@ -15,6 +15,8 @@ The facet labels come from the plan model, so that a facet item reads
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +49,28 @@ def _local_value(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+#: A word of Latin letters and digits that the tokenizer cuts into pieces: letters next to digits
+#: (5G, R3, a1b2c3d4) or parts joined by - _ . / (COVID-19, 2023-04, Wi-Fi 6).
+_CODE_WORD = re.compile(r"[A-Za-z0-9]+(?:[-_./]?[A-Za-z0-9]+)*")
+_LETTER_DIGIT = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]|[A-Za-z0-9][-_./][A-Za-z0-9]")
+
+
+def is_code_word(word: str) -> bool:
+    """Whether ``word`` (full- or half-width) is a code or number such as 5G, COVID-19 or
+    2023-04: its pieces mean something only together."""
+    folded = unicodedata.normalize("NFKC", word)
+    return bool(_CODE_WORD.fullmatch(folded) and _LETTER_DIGIT.search(folded))
+
+
+def quote_code_words(q: str) -> str:
+    """``q`` with its code words in quotes, so that Solr matches their pieces as a phrase and
+    not one by one under ``mm`` (5G would otherwise find every text with a G, a1b2c3d4 every
+    rating A, B, C or D). Queries that already use quotes are left as typed."""
+    if '"' in q:
+        return q
+    return " ".join(f'"{w}"' if is_code_word(w) else w for w in q.split())
+
+
 def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict[str, Any]:
     """``search_params`` with the plugin's ``qf``, ``mm`` and parser where the caller did not
     send them.
@@ -56,7 +80,8 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
     CKAN sends every search with ``q.op=AND``, which makes every word required and ``mm`` void,
     and lets through neither ``q.op`` nor ``pf``. The words then need only meet ``mm`` (a
     question's 「知りたい」 or a word no initiative uses no longer zeroes the result), and the
-    ranking rewards the results that have most of them, and together."""
+    ranking rewards the results that have most of them, and together. Code words (5G,
+    COVID-19) go as phrases (``quote_code_words``)."""
     if settings.qf.strip() and not search_params.get("qf"):
         search_params["qf"] = " ".join(settings.qf.split())
     if settings.mm.strip() and not search_params.get("mm"):
@@ -68,7 +93,7 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
             local = ["edismax", "q.op=OR", "mm.autoRelax=true"]
             if settings.pf.strip():
                 local.append("pf=" + _local_value(" ".join(settings.pf.split())))
-            search_params["q"] = "{!" + " ".join(local) + "}" + q.strip()
+            search_params["q"] = "{!" + " ".join(local) + "}" + quote_code_words(q.strip())
             search_params["defType"] = "lucene"
         else:
             search_params["defType"] = parser
