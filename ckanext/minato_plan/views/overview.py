@@ -4,17 +4,22 @@
 initiatives with their latest progress. It does not use ``/plan``: ckanext-scheming registers the
 ``plan`` dataset type's own pages there (``/plan/`` lists plan datasets, ``/plan/minato-plan`` is
 the plan dataset with its downloads).
+
+``/plan-sitemap.xml`` lists the overview, the plan dataset's page and every public initiative
+page in each language for search engines (robots.txt names it: templates/home/robots.txt).
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 from ckan.plugins import toolkit as tk
 
 from ..domain import charts, pages
 from ..domain.plan import load_plan
+from ..domain.sitemap import SitemapPage, sitemap_xml, w3c_datetime
+from ..helpers import language_locales
 from ..logic.initiatives import search_initiatives
 
 plan_pages = Blueprint("minato_plan", __name__)
@@ -39,3 +44,25 @@ def overview() -> str:
         "year_chart": charts.bar_chart(data.by_fiscal_year),
         "guideline_chart": charts.bar_chart(data.by_guideline),
     })
+
+
+def _addresses(endpoint: str, **values: Any) -> dict[str, str]:
+    return {code: tk.h.url_for(endpoint, locale=locale, qualified=True, **values)
+            for code, locale in language_locales()}
+
+
+@plan_pages.route("/plan-sitemap.xml")
+def sitemap() -> Response:
+    """The plan's public pages in each language, with when each last changed."""
+    initiatives = search_initiatives()
+    plan_pkg = _plan_dataset()
+    changed = [p.get("metadata_modified") for p in initiatives + [plan_pkg] if p]
+    entries = [SitemapPage(_addresses("minato_plan.overview"),
+                           w3c_datetime(max(filter(None, changed), default=None)))]
+    if plan_pkg and not plan_pkg.get("private"):
+        entries.append(SitemapPage(_addresses(f"{plan_pkg['type']}.read", id=plan_pkg["name"]),
+                                   w3c_datetime(plan_pkg.get("metadata_modified"))))
+    for pkg in initiatives:
+        entries.append(SitemapPage(_addresses(f"{pkg['type']}.read", id=pkg["name"]),
+                                   w3c_datetime(pkg.get("metadata_modified"))))
+    return Response(sitemap_xml(entries), mimetype="application/xml")

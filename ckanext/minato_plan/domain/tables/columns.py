@@ -18,6 +18,7 @@ from typing import Optional
 
 from .. import identifiers, labels
 from ..plan import load_plan
+from ..text import LANGUAGES  # noqa: F401 (the tables' header languages)
 
 _PLAN = load_plan()
 _CODE = _PLAN.municipality_code
@@ -345,6 +346,5 @@ INDICATORS = Table(
 TABLES: dict[str, Table] = {t.name: t for t in (STRUCTURE, PROGRESS, INDICATORS)}
 # Tables offered for a single initiative (its own rows).
 INITIATIVE_TABLES = ("progress", "indicators")
-LANGUAGES = ("ja", "en")
 
 
