@@ -1,5 +1,5 @@
 # The two commands of the README, and their companions. Everything runs on 127.0.0.1.
-.PHONY: up down status reset test unit install services cluster cluster-down cluster-status cluster-check
+.PHONY: up down status reset test unit install services cluster cluster-down cluster-status cluster-check lighthouse
 
 up:        ## install, start services, load the plan, serve CKAN at http://127.0.0.1:5000
 	bash scripts/portal.sh up
@@ -26,3 +26,5 @@ cluster-status:  ## what the cluster runs, where, and its memory
 cluster-check:   ## make cluster, then a staff flow across nodes and killed nodes under load (one-line summary)
 	bash scripts/cluster.sh up
 	.venv/bin/python tests/cluster/check.py
+lighthouse:      ## Lighthouse (phone) audit of the running portal's plan pages; fails below the targets
+	bash scripts/lighthouse.sh check

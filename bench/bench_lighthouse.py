@@ -1,11 +1,11 @@
 """Lighthouse mobile audit of the residents' pages (prints figures; not a test).
 
     .venv/bin/python bench/bench_lighthouse.py [--base http://127.0.0.1:5000] [--runs 3]
-        [--lighthouse /work/lh/node_modules/.bin/lighthouse] [--pages overview,initiative]
+        [--lighthouse .local/lighthouse/node_modules/.bin/lighthouse] [--pages overview,initiative]
         [--langs ja,en] [--json out.json] [--reports DIR] [--fail-below]
 
-Lighthouse 12.2.3 (npm, installed outside the repository: ``npm install --prefix /work/lh
-lighthouse@12.2.3``; or set ``LIGHTHOUSE``) with Debian's Chromium (``CHROME_PATH``, default
+Lighthouse 12.2.3 (npm, installed into .local/lighthouse by ``scripts/lighthouse.sh install``;
+or set ``LIGHTHOUSE``) with Debian's Chromium (``CHROME_PATH``, default
 /usr/bin/chromium), its default mobile form factor and simulated throttling, over the plan
 overview, an initiative page and a search, in Japanese and English, beside stock CKAN's home page
 (``/``) on the same server. For each page and language, the median of ``--runs`` runs of:
@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PAGES = {
     "overview": "/plan-overview",
@@ -91,7 +93,8 @@ def main() -> int:
     parser.add_argument("--base", default="http://127.0.0.1:5000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lighthouse", default=os.environ.get(
-        "LIGHTHOUSE", "/work/lh/node_modules/.bin/lighthouse"))
+        "LIGHTHOUSE", os.path.join(ROOT, ".local", "lighthouse", "node_modules", ".bin",
+                                   "lighthouse")))
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--langs", default="ja,en")
     parser.add_argument("--json", help="also write the figures to this file")
@@ -99,8 +102,8 @@ def main() -> int:
     parser.add_argument("--reports", help="keep each run's full Lighthouse report in this folder")
     args = parser.parse_args()
     if not os.path.exists(args.lighthouse):
-        print(f"lighthouse not found at {args.lighthouse}: npm install --prefix /work/lh "
-              "lighthouse@12.2.3 (or set LIGHTHOUSE)", file=sys.stderr)
+        print(f"lighthouse not found at {args.lighthouse}: bash scripts/lighthouse.sh install "
+              "(or set LIGHTHOUSE)", file=sys.stderr)
         return 2
 
     if args.reports:

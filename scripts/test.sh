@@ -44,7 +44,7 @@ bash scripts/datastore.sh "$INI" >>".local/test-db-${TEST_WORKER:-main}.log" 2>&
   || { tail -n 30 ".local/test-db-${TEST_WORKER:-main}.log" >&2; echo "test.sh: ERROR: DataStore setup failed" >&2; exit 1; }
 
 set +e
-.venv/bin/python -m pytest --ckan-ini="$INI" "$@"
+.venv/bin/python -m pytest --ckan-ini="$INI" --durations=25 "$@"
 rc=$?
 set -e
 if [[ $rc == 5 ]]; then

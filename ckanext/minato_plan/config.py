@@ -82,6 +82,12 @@ def max_upload_request_bytes(api: bool) -> int:
     return (2 * limit if api else limit) + FORM_OVERHEAD
 
 
+def light_scripts() -> bool:
+    """Whether residents' pages of the plan and the dataset search load only the scripts they
+    use (Bootstrap; htmx on the search) instead of all of CKAN's modules."""
+    return tk.asbool(_get("light_scripts"))
+
+
 def compress_min_bytes() -> int:
     """The smallest text response compressed with gzip (bytes); 0 turns compression off."""
     return int(_get("compress.min_bytes") or 0)

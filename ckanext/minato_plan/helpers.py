@@ -13,6 +13,7 @@ from ckan.plugins import toolkit as tk
 
 from . import config
 from .domain import charts, distributions, labels, links, pages, search, text
+from .domain.text import LANGUAGES
 from .domain.tables import columns as table_columns
 from .domain.tables.formats import VARIANTS
 from .domain.plan import load_plan
@@ -48,6 +49,7 @@ __all__ = [
     "minato_narrow_chart",
     "minato_plan_outline",
     "minato_search_suggestions",
+    "minato_light_scripts",
 ]
 
 
@@ -129,18 +131,29 @@ def minato_is_true(value: Any) -> bool:
     return text.is_true(value)
 
 
+#: Each language in its own name (the language switcher).
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def language_locales() -> list[tuple[str, str]]:
+    """(language, ``locale`` argument of ``url_for``) of each language of the plan's pages, the
+    site's default language first (its pages have no language prefix: ``locale="default"``)."""
+    default = tk.config.get("ckan.locale_default") or "ja"
+    codes = sorted(LANGUAGES, key=lambda code: code != default)
+    return [(code, "default" if code == default else code) for code in codes]
+
+
 def minato_language_links() -> list[dict[str, Any]]:
     """Links to the current page in each offered language (the header's language switcher;
     plain links, so switching works without JavaScript). A current address that is not a plain
     path of this site (``/en//other.example/x``) links to the language's home page."""
     current = minato_current_language()
-    default = tk.config.get("ckan.locale_default") or "ja"
     path = tk.h.current_url()
     if not links.is_same_site_path(path):
         path = "/"
     out = []
-    for code, label in (("ja", "日本語"), ("en", "English")):
-        locale = "default" if code == default else code
+    for code, locale in language_locales():
+        label = LANGUAGE_NAMES[code]
         url = tk.h.url_for(path, locale=locale)
         if not links.is_same_site_path(url):
             url = tk.h.url_for("/", locale=locale)
@@ -255,6 +268,18 @@ def minato_download_matrix(resources: Optional[list[dict[str, Any]]]) -> dict[st
                 for v in VARIANTS.values() if any((t.name, v.suffix) in urls for t in tables)]
     return {"tables": [{"name": t.name, "title": t.title(lang)} for t in tables],
             "variants": variants, "others": others}
+
+
+def minato_light_scripts() -> bool:
+    """Whether this page loads only the scripts it uses instead of CKAN's modules
+    (``ckanext.minato_plan.light_scripts``): nobody is logged in (staff get CKAN's follow
+    button, activity and editing scripts), and no template of the page included a script of its
+    own, which would be another extension's widget built on CKAN's modules. CKAN keeps the
+    assets a page included so far in ``g._webassets`` (ckan.lib.webassets_tools)."""
+    if not config.light_scripts() or tk.current_user.is_authenticated:
+        return False
+    included = getattr(tk.g, "_webassets", None) or {}
+    return not included.get("script")
 
 
 def minato_portal_name() -> dict[str, str]:

@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories
 
+from support.staff import headers
+
 SITE = "http://test.ckan.net"  # test.ini's ckan.site_url
 TABLES = ("structure", "progress", "indicators")
 VARIANTS = ("ja.csv", "ja.cp932.csv", "en.csv", "ja.json", "en.json")
@@ -144,6 +146,29 @@ class TestHeaderAndLayout:
         assert _text(folded.summary) and not folded.has_attr("open")  # folded, with a label
         assert folded.select_one("section.additional-info table") is not None
 
+
+    @pytest.mark.parametrize("url", ["/initiative/minato-plan-initiative-32",
+                                     "/plan/minato-plan"])
+    def test_a_resident_loads_bootstrap_only_and_keeps_the_structured_data(self, app, url):
+        soup = _soup(app, url)
+        scripts = [s["src"] for s in soup.select("script[src]")]
+        assert any("bootstrap" in src for src in scripts)
+        assert not any(re.search(r"_(main|ckan|vendor)\.js", src) for src in scripts), scripts
+        assert soup.select_one('script[type="application/ld+json"]') is not None
+
+    def test_staff_keep_ckans_scripts_on_the_plans_pages(self, app):
+        user = factories.User()
+        soup = BeautifulSoup(app.get("/initiative/minato-plan-initiative-32",
+                                     headers=headers(user)).body, "html.parser")
+        scripts = [s["src"] for s in soup.select("script[src]")]
+        assert any(re.search(r"_main\.js", src) for src in scripts), scripts
+        assert soup.select_one('script[type="application/ld+json"]') is not None
+
+    def test_an_ordinary_dataset_page_keeps_ckans_scripts(self, app):
+        dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+        soup = _soup(app, f"/dataset/{dataset['name']}")
+        scripts = [s["src"] for s in soup.select("script[src]")]
+        assert any(re.search(r"_main\.js", src) for src in scripts), scripts
 
     @pytest.mark.parametrize("url", ["/dataset/?q=%E6%8E%A8%E9%80%B2", "/initiative/"])
     def test_the_phones_filter_links_have_targets(self, app, url):
