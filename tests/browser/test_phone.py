@@ -171,6 +171,26 @@ def test_the_plans_pages_load_no_icon_sprite_and_no_brand_font(phone, name):
     phone.on("request", lambda r: requested.append(r.url))
     phone.goto(PAGES[name], wait_until="load")
     assert not [u for u in requested if "sprite-resource-icons" in u or "fa-brands" in u]
+    # nor Font Awesome's 155 KiB solid font: the icons of the page are in the extension's subset
+    assert not [u for u in requested if "fa-solid-900" in u]
     share = phone.locator(".minato-share a")
     assert [share.nth(i).inner_text() for i in range(share.count())] == ["LINE", "X", "Facebook"]
     assert "url=http" in share.first.get_attribute("href")
+
+
+@pytest.mark.parametrize("phone", [390], indirect=True)
+def test_a_resident_opens_and_closes_the_searchs_filters_and_filters(phone):
+    # the page runs Bootstrap and htmx only (not CKAN's script that opens the layer)
+    phone.goto(PAGES["search"])
+    facets = phone.locator("#search-facets")
+    assert not facets.is_visible()
+    assert phone.locator(".dataset-list").first.is_visible()      # the results come first
+    phone.locator("a.show-filters").click()
+    facets.wait_for(state="visible")
+    phone.locator("#search-facets a.hide-filters").click()
+    facets.wait_for(state="hidden")
+    phone.locator("a.show-filters").click()
+    item = facets.locator(".nav-item a").first
+    item.click()
+    phone.wait_for_url(lambda url: "&" in url and "#" not in url)   # a filter applied
+    assert not facets.is_visible()
