@@ -89,3 +89,34 @@ class TestCatalogCache:
                 assert visible in fresh, action
         assert "minato-plan-initiative-38" in fresh
         assert "minato-plan-initiative-39" not in fresh
+
+
+def _page_entries():
+    return sorted(_redis().scan_iter(f"{cache.DATASET_KEY_PREFIX}*"))
+
+
+def _json_ld(app, url):
+    body = app.get(url).get_data(as_text=True)
+    start = body.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">')
+    return body[start:body.index("</script>", start)].strip()
+
+
+@pytest.mark.usefixtures("empty_cache")
+def test_a_dataset_pages_json_ld_is_cached_until_the_dataset_changes(app):
+    from ckan.plugins import toolkit as tk
+
+    for key in _page_entries():
+        _redis().delete(key)
+    url = "/initiative/minato-plan-initiative-05"
+    first = _json_ld(app, url)
+    assert '"schema:Dataset"' in first or "schema:Dataset" in first
+    (key,) = _page_entries()
+    _redis().set(key, '{"served": "from the cache"}')
+    assert _json_ld(app, url) == '{"served": "from the cache"}'
+    assert _json_ld(app, "/en" + url) != '{"served": "from the cache"}'   # per language
+    tk.get_action("package_patch")(site_context(), {
+        "id": "minato-plan-initiative-05",
+        "title_translated": {"ja": "構造化データの確認", "en": "Structured data check"}})
+    fresh = _json_ld(app, url)
+    assert "served" not in fresh and "Structured data check" in fresh

@@ -1,4 +1,5 @@
-"""Cache of the serialized catalog (``/catalog.ttl`` and the other formats) in Redis.
+"""Cache of the serialized catalog (``/catalog.ttl`` and the other formats) and of the datasets'
+schema.org JSON-LD (the structured data of each dataset page) in Redis.
 
 Regenerating the catalog serializes every dataset of the page (one Solr query for the datasets,
 then the RDF profile on each); a cached catalog is one small Solr query and one Redis read.
@@ -10,7 +11,9 @@ changes one of the two, so the next request after any dataset change builds and 
 entry; the old ones are never read again and expire after ``catalog_cache_ttl`` seconds. The key
 also contains the request (format, page, filters, path), the site address, the RDF profiles
 configured and a fingerprint of the code and data that shape the output, so neither a new
-deployment nor a configuration change serves an old catalog.
+deployment nor a configuration change serves an old catalog. A dataset page's JSON-LD is keyed
+by the whole dataset dict it is made from, so every node of a cluster finds the same entry and
+no node serves one made before a change.
 """
 from __future__ import annotations
 
@@ -28,10 +31,12 @@ from .. import config
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "ckanext-minato_plan:dcat-catalog:"
+DATASET_KEY_PREFIX = "ckanext-minato_plan:dcat-dataset:"
 _REQUEST_KEYS = ("format", "page", "modified_since", "q", "fq", "profiles")
 _CONFIG_KEYS = ("ckan.site_url", "ckanext.dcat.base_uri", "ckanext.dcat.rdf.profiles",
                 "ckanext.dcat.datasets_per_page", "ckan.site_title", "ckan.locale_default",
-                "licenses_group_url", "ckanext.dcat.resource.inherit.license")
+                "licenses_group_url", "ckanext.dcat.resource.inherit.license",
+                "ckanext.dcat.structured_data.profiles")
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,11 +79,15 @@ def cache_key(data_dict: dict[str, Any]) -> str:
         request["path"] = tk.request.path
     except (RuntimeError, AttributeError, TypeError):  # no request (CLI, jobs)
         request["path"] = None
+    return _key(KEY_PREFIX, [index_state(), request])
+
+
+def _key(prefix: str, parts: Any) -> str:
     digest = hashlib.sha256(json.dumps(
-        [code_fingerprint(), _config_fingerprint(), index_state(), request],
+        [code_fingerprint(), _config_fingerprint(), parts],
         sort_keys=True, default=str).encode()).hexdigest()[:32]
     site = tk.config.get("ckan.site_id") or ""
-    return f"{KEY_PREFIX}{site}:{digest}"
+    return f"{prefix}{site}:{digest}"
 
 
 def _redis():
@@ -86,24 +95,40 @@ def _redis():
     return connect_to_redis()
 
 
-def cached_catalog(data_dict: dict[str, Any], build: Callable[[], str]) -> str:
-    """The serialized catalog for ``data_dict`` (the ``dcat_catalog_show`` parameters): from
-    Redis when the index has not changed since it was stored, else built by ``build``."""
+def _cached(key: Callable[[], str], build: Callable[[], str]) -> str:
+    """``build()``'s text, from Redis under ``key()`` when stored there, else built and stored
+    for ``catalog_cache_ttl`` seconds; built without the cache when the TTL is 0 or Redis
+    cannot be reached."""
     ttl = config.catalog_cache_ttl()
     if ttl <= 0:
         return build()
-    key = cache_key(data_dict)
+    name = key()
     try:
         redis = _redis()
-        hit = redis.get(key)
+        hit = redis.get(name)
     except Exception as e:  # Redis down: serve without the cache
-        log.warning("catalog cache unavailable: %s", e)
+        log.warning("RDF cache unavailable: %s", e)
         return build()
     if hit is not None:
         return hit.decode("utf-8") if isinstance(hit, bytes) else hit
     output = build()
     try:
-        redis.setex(key, ttl, output.encode("utf-8") if isinstance(output, str) else output)
+        redis.setex(name, ttl, output.encode("utf-8") if isinstance(output, str) else output)
     except Exception as e:
-        log.warning("catalog cache not stored: %s", e)
+        log.warning("RDF cache not stored: %s", e)
     return output
+
+
+def cached_catalog(data_dict: dict[str, Any], build: Callable[[], str]) -> str:
+    """The serialized catalog for ``data_dict`` (the ``dcat_catalog_show`` parameters): from
+    Redis when the index has not changed since it was stored, else built by ``build``."""
+    return _cached(lambda: cache_key(data_dict), build)
+
+
+def cached_dataset_serialization(dataset_dict: dict[str, Any], variant: Any,
+                                 build: Callable[[], str]) -> str:
+    """One dataset's serialization (the schema.org JSON-LD of its page), from Redis while
+    nothing it is made from has changed: the key holds the whole dataset dict as the page
+    received it (any edit, of the dataset or of its organization's title, makes a new key),
+    ``variant`` (profiles, page language) and the code's and configuration's fingerprints."""
+    return _cached(lambda: _key(DATASET_KEY_PREFIX, [dataset_dict, variant]), build)
