@@ -72,6 +72,9 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         consistency.dataset_touched(pkg_dict)
 
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        consistency.dataset_shown(pkg_dict)
+
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.query_params(search_params, config.search_settings())
 

@@ -26,6 +26,7 @@ Three things keep them together:
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import logging
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 _TOUCHED = "minato_plan_touched"
 _WRITES = "minato_plan_datastore_writes"
+_SHOWN = "minato_plan_shown"
 HEAL_JOB_TITLE = "minato_plan heal: reindex and resync changed datasets"
 RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 
@@ -71,6 +73,17 @@ def dataset_touched(pkg_dict: dict[str, Any]) -> None:
         model.Session.info.setdefault(_TOUCHED, set()).add(key)
 
 
+def dataset_shown(pkg_dict: dict[str, Any]) -> None:
+    """Called by the ``after_dataset_show`` hook: while the transaction has changed datasets,
+    keep the last validated dict shown of each initiative. ``package_update`` shows the
+    dataset it saved (for the search index) before it commits, so the DataStore rows read at
+    commit need no second ``package_show`` (:func:`datastore.initiative_writes` checks that
+    the dict is still the saved dataset's)."""
+    info = model.Session.info
+    if info.get(_TOUCHED) and pkg_dict.get("type") == "initiative" and pkg_dict.get("id"):
+        info.setdefault(_SHOWN, {})[pkg_dict["id"]] = copy.deepcopy(pkg_dict)
+
+
 def _ids(keys: Iterable[str]) -> set[str]:
     out = set()
     for key in keys:
@@ -90,7 +103,7 @@ def _before_commit(session: Any) -> None:
         ids = _ids(touched)
         mark_stale(ids, session.execute(sa.text("SELECT txid_current()")).scalar())
         schedule_sweep()
-        session.info[_WRITES] = datastore.initiative_writes(ids)
+        session.info[_WRITES] = datastore.initiative_writes(ids, session.info.pop(_SHOWN, {}))
     except Exception:  # never stop the commit: the heal job or the repair catches up
         log.exception("could not prepare the DataStore rows of a commit")
 
@@ -100,6 +113,7 @@ def _after_commit(session: Any) -> None:
         return
     touched = session.info.pop(_TOUCHED, None)
     writes = session.info.pop(_WRITES, None)
+    session.info.pop(_SHOWN, None)
     if writes:
         datastore.write_initiatives(writes)
     if touched:
@@ -110,6 +124,7 @@ def _after_transaction_end(session: Any, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction ended without committing
         session.info.pop(_TOUCHED, None)
         session.info.pop(_WRITES, None)
+        session.info.pop(_SHOWN, None)
 
 
 def register_listeners() -> None:

@@ -14,9 +14,9 @@ header and the description of that language, ``id`` is the primary key.
   (e.g. a refused all-or-nothing progress upload) or a killed process never reaches the
   DataStore. :func:`differing_tables` tells the repair which tables no longer match.
 
-Row writes go straight to the DataStore's write database in one transaction per table (delete
-the initiative's rows, insert the new ones, clear the cached row count), because CKAN's actions
-cannot run while a session is committing.
+Row writes go straight to the DataStore's write database, one transaction for all the tables
+of a commit (delete the initiatives' rows, insert the new ones, clear the cached row counts),
+because CKAN's actions cannot run while a session is committing.
 """
 from __future__ import annotations
 
@@ -79,32 +79,49 @@ def plan_datastore_resources(active_only: bool = False) -> dict[tuple[str, str],
     return out
 
 
-def _write_rows(resource_id: str, table: t.Table, rows: list[dict[str, Any]],
-                initiative: Optional[str] = None) -> bool:
-    """Replace the rows of ``table`` (all, or one initiative's) in one DataStore transaction.
-    False when the DataStore table does not exist (yet)."""
-    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+def _replace_rows(conn: Any, resource_id: str, table: t.Table, rows: list[dict[str, Any]],
+                  initiative: Optional[str] = None) -> None:
+    """Replace the rows of ``table`` (all, or one initiative's) on ``conn``."""
+    from ckanext.datastore.backend.postgres import identifier
 
     keys = [c.key for c in table.columns]
     target = identifier(resource_id)
+    if initiative is None:
+        conn.execute(sa.text(f"DELETE FROM {target}"))
+    else:
+        conn.execute(sa.text(f"DELETE FROM {target} WHERE {identifier(table.initiative_key)} "
+                             f"= :initiative"), {"initiative": initiative})
+    if rows:
+        columns = ", ".join(identifier(k) for k in keys)
+        params = ", ".join(f":c{i}" for i in range(len(keys)))
+        conn.execute(sa.text(f"INSERT INTO {target} ({columns}) VALUES ({params})"),
+                     [{f"c{i}": row.get(k) for i, k in enumerate(keys)} for row in rows])
+
+
+def _existing(conn: Any, resource_ids: set[str]) -> set[str]:
+    """The resources among ``resource_ids`` that have a DataStore table."""
+    found = conn.execute(sa.text(
+        'SELECT name FROM "_table_metadata" WHERE name IN :rids AND alias_of IS NULL'
+    ).bindparams(sa.bindparam("rids", expanding=True)), {"rids": sorted(resource_ids)})
+    return {name for (name,) in found}
+
+
+def _clear_row_counts(conn: Any, resource_ids: set[str]) -> None:
+    conn.execute(sa.text('DELETE FROM "_table_stats" WHERE resource_id IN :rids')
+                 .bindparams(sa.bindparam("rids", expanding=True)),
+                 {"rids": sorted(resource_ids)})
+
+
+def _write_rows(resource_id: str, table: t.Table, rows: list[dict[str, Any]]) -> bool:
+    """Replace all rows of ``table`` in one DataStore transaction. False when the DataStore
+    table does not exist (yet)."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
     with get_write_engine().begin() as conn:
-        exists = conn.execute(sa.text(
-            'SELECT 1 FROM "_table_metadata" WHERE name = :rid AND alias_of IS NULL'),
-            {"rid": resource_id}).first()
-        if not exists:
+        if not _existing(conn, {resource_id}):
             return False
-        if initiative is None:
-            conn.execute(sa.text(f"DELETE FROM {target}"))
-        else:
-            conn.execute(sa.text(f"DELETE FROM {target} WHERE {identifier(table.initiative_key)} "
-                                 f"= :initiative"), {"initiative": initiative})
-        if rows:
-            columns = ", ".join(identifier(k) for k in keys)
-            params = ", ".join(f":c{i}" for i in range(len(keys)))
-            conn.execute(sa.text(f"INSERT INTO {target} ({columns}) VALUES ({params})"),
-                         [{f"c{i}": row.get(k) for i, k in enumerate(keys)} for row in rows])
-        conn.execute(sa.text('DELETE FROM "_table_stats" WHERE resource_id = :rid'),
-                     {"rid": resource_id})
+        _replace_rows(conn, resource_id, table, rows)
+        _clear_row_counts(conn, {resource_id})
     return True
 
 
@@ -136,24 +153,36 @@ def refresh_all(echo: Optional[Callable[[str], None]] = None) -> dict[str, int]:
 
 # --- keeping the tables current ---------------------------------------------------------------
 
-def initiative_writes(package_ids: set[str]) -> dict[str, list[tuple[str, str, list]]]:
+def _is_current(shown: Optional[dict[str, Any]], pkg: model.Package) -> bool:
+    """Whether a dict shown earlier in the transaction is still the dataset as saved."""
+    return bool(shown) and shown.get("metadata_modified") == (
+        pkg.metadata_modified.isoformat() if pkg.metadata_modified else None) \
+        and shown.get("state") == pkg.state and bool(shown.get("private")) == bool(pkg.private)
+
+
+def initiative_writes(package_ids: set[str], shown: Optional[dict[str, dict[str, Any]]] = None
+                      ) -> dict[str, list[tuple[str, str, list]]]:
     """The rows each official initiative among ``package_ids`` has now, by initiative id, as
     ``(resource id, table, rows)`` (no rows for a deleted or private one). Read inside the
-    transaction that changed them, just before it commits (:mod:`.consistency`)."""
+    transaction that changed them, just before it commits (:mod:`.consistency`), from the
+    dict ``package_update`` showed of it (``shown``) when that is still current, else from a
+    ``package_show``."""
     if not enabled() or not package_ids:
         return {}
-    initiatives = [pkg.id for pkg in model.Session.query(model.Package)
-                   .filter(model.Package.id.in_(list(package_ids)),
-                           model.Package.type == "initiative")]
+    initiatives = list(model.Session.query(model.Package)
+                       .filter(model.Package.id.in_(list(package_ids)),
+                               model.Package.type == "initiative"))
     if not initiatives:
         return {}
     resources = plan_datastore_resources(active_only=True)
     if not resources:
         return {}  # no DataStore tables yet: refresh_all will build them
     out = {}
-    for package_id in initiatives:
-        pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
-                                            {"id": package_id})
+    for saved in initiatives:
+        pkg = (shown or {}).get(saved.id)
+        if not _is_current(pkg, saved):
+            pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
+                                                {"id": saved.id})
         if not official.is_official(pkg):
             continue
         try:
@@ -169,17 +198,28 @@ def initiative_writes(package_ids: set[str]) -> dict[str, list[tuple[str, str, l
 
 
 def write_initiatives(writes: dict[str, list[tuple[str, str, list]]]) -> bool:
-    """Replace each initiative's rows in every table; False if any write failed (logged)."""
-    ok = True
-    for initiative, tables in writes.items():
-        for resource_id, table_name, rows in tables:
-            try:
-                _write_rows(resource_id, t.TABLES[table_name], rows, initiative=initiative)
-            except Exception:  # the metadata is committed: report, never undo it
-                log.exception("DataStore refresh of %s (%s) failed; the repair job retries it",
-                              initiative, table_name)
-                ok = False
-    return ok
+    """Replace each initiative's rows in every table, all in one DataStore transaction; False
+    if it failed (logged; the metadata is committed and the repair job retries)."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    if not writes:
+        return True
+    resource_ids = {rid for tables in writes.values() for rid, _, _ in tables}
+    try:
+        with get_write_engine().begin() as conn:
+            existing = _existing(conn, resource_ids)
+            for initiative, tables in writes.items():
+                for resource_id, table_name, rows in tables:
+                    if resource_id in existing:
+                        _replace_rows(conn, resource_id, t.TABLES[table_name], rows,
+                                      initiative=initiative)
+            if existing:
+                _clear_row_counts(conn, existing)
+    except Exception:  # the metadata is committed: report, never undo it
+        log.exception("DataStore refresh of %s failed; the repair job retries it",
+                      ", ".join(sorted(writes)))
+        return False
+    return True
 
 
 def _canonical(table: t.Table, rows: list[dict[str, Any]]) -> list[tuple]:
