@@ -5,9 +5,13 @@ portal's growth from 39 to 4,000 initiatives (prints figures; not a test).
     .venv/bin/python bench/bench_web.py [--rounds 5] [--seconds 3] [--concurrency 1,4,16]
         [--sizes 39,400,4000] [--growth-concurrency 1,4] [--no-compare] [--no-growth]
         [--calls home,search_page,...] [--stock-schema ja|stock] [--quick] [--keep] [--fresh]
-        [--json FILE]
-    .venv/bin/python bench/bench_web.py profile [--site ours|stock|g4000] [--path /initiative/…]
-        [-n 50]                            # cProfile of one page in-process (CKAN's app, no server)
+        [--max-foreign 10] [--json FILE]
+    .venv/bin/python bench/bench_web.py profile [--site ours|stock|g4000]
+        [--path /initiative/minato-plan-initiative-32 | --update ward-data-200] [-n 50]
+
+The second form profiles one request with cProfile in-process (CKAN's app from the site's ini,
+Flask test client, no server) and prints the own time by package (ms per request) and the
+hottest functions, overall and of ckanext/minato_plan; run the benchmark once first.
 
 What it runs, all on 127.0.0.1, state under .local/bench-web/ (never .local/ckan.ini, never the dev
 portal's database):
@@ -61,12 +65,22 @@ passes. The servers run the unmodified extension with the real plan: their pages
 datasets. Identifiers above 999 get four digits (131032JK1000), which the three-digit ID
 pattern of datapackage.json does not describe.
 
+The machine is shared: the clients run beside the servers, Solr and PostgreSQL, and other
+sessions may run tests or browsers, or restart the services. A measurement is taken again (up
+to ``--retries`` times) when processes outside the benchmark (neither its servers and workers
+nor PostgreSQL, Solr or Redis) used more than ``--max-foreign`` % of the machine's CPU during
+it, when a request failed, or when PostgreSQL, Solr or Redis were restarted meanwhile; the
+counts are printed at the end. At the start it waits (``--wait-quiet`` s at most) for a quiet
+machine.
+
 Everything is reused on a rerun (databases, cores, data, running servers of this bench) unless
-the extension's code, the Solr configuration, the config template or this file's data changed
-(then the data are loaded again and reindexed) or ``--fresh`` drops them. Without ``--keep`` the
-servers and workers this run started are stopped at the end; the services are left running,
-as scripts/test.sh leaves them. The clients run on the same machine as the servers, Solr and
-PostgreSQL and share its CPUs with them.
+what the data depend on changed (the extension's code other than its templates, views and
+assets, the Solr configuration, the config template, this file's ``DATA_VERSION``): then the
+data are loaded again and reindexed; any change of the extension restarts the servers.
+``--fresh`` drops the bench's databases, cores and state first. First run: about 15 min of
+setup (the 4,000 initiatives alone take 8 min) besides the 35 min of measurements. Without
+``--keep`` the servers and workers this run started are stopped at the end; PostgreSQL, Solr
+and Redis are left running, as scripts/test.sh leaves them.
 """
 from __future__ import annotations
 
@@ -85,7 +99,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import requests
 
@@ -1078,8 +1092,8 @@ def print_compare(data: dict[str, Any], calls: list[Call], concurrency: list[int
     for c in concurrency:
         print()
         print(f"concurrency {c} ({rounds} round{'s' if rounds > 1 else ''} x {seconds:g} s; "
-              "medians over rounds; ratio = ours/stock req/s, min-max over rounds; "
-              "p50 ratio > 1: ours slower)")
+              "req/s and ms: medians over rounds; ratio: median over rounds of ours/stock "
+              "req/s (< 1: ours slower), min-max; p50 ratio: ours/stock (> 1: ours slower))")
         header = (f"{'call':<34} {'ours r/s':>8} {'stock r/s':>9} {'ratio':>6} "
                   f"{'(spread)':>12} {'ours p50/p99 ms':>16} {'stock p50/p99 ms':>17} "
                   f"{'p50 ratio':>9} {'err':>4}")

@@ -101,8 +101,11 @@ class Portal:
                              headers=headers, timeout=timeout)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def portal(request, tmp_path_factory):
+    """The fault suite's CKAN and job worker, stopped when the suite's module ends: a worker
+    left running would go on taking the heal jobs the later tests queue, and write to the test
+    database while their fixtures reset it (CKAN's site user created twice)."""
     base = Path(request.config.getoption("ckan_ini")).resolve()
     folder = tmp_path_factory.mktemp("fault-portal")
     ini = folder / "fault.ini"
