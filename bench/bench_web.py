@@ -32,7 +32,7 @@ portal's database):
   two resources each), and a sysadmin with an API token for the write calls.
 - both run as scripts/portal.sh runs the portal: ``gunicorn --chdir config wsgi:application``
   (config/wsgi.py), ``--workers 2 --threads 4`` (``--workers``, ``--threads``), access log on,
-  plus CKAN's job worker (``ckan jobs worker``): our portal queues a heal job at every commit.
+  plus CKAN's job worker (``ckan jobs worker``): our portal schedules a heal job after commits.
 
 Measurement: for each round, for each call, for each concurrency, ours then stock (stock first in
 odd rounds), ``--seconds`` each; ``--concurrency`` clients send requests as fast as they are
@@ -1547,7 +1547,8 @@ def profile(argv: list[str]) -> int:
     body: Optional[dict[str, Any]] = None
     if args.update:
         headers["Authorization"] = STATE.joinpath(f"{args.site}.token").read_text().strip()
-        shown = client.get(f"/api/3/action/package_show?id={args.update}", headers=headers)
+        shown = client.get(f"/api/3/action/package_show?id={args.update}",
+                           headers={"Authorization": headers["Authorization"]})
         body = update_base(json.loads(shown.get_data())["result"])
         what = f"package_update {args.update}"
     else:

@@ -10,9 +10,12 @@ Three things keep them together:
   a Redis hash of datasets to verify, each with the PostgreSQL transaction id that changed it;
   a heal job is scheduled
   ``heal.sweep_delay`` seconds ahead (it runs even if this process dies), and the initiatives'
-  DataStore rows are read from the transaction; once it has committed, those rows are written
-  and a heal job is queued to run now. A rolled back or killed transaction writes nothing to the
-  DataStore; its ids are verified and found in order.
+  DataStore rows are read from the transaction; once it has committed, those rows are written.
+  A heal job is queued to run at once only when something after the commit failed (the
+  DataStore write, or the search index update of a progress upload, :func:`request_heal`): a
+  commit whose every step succeeded is verified by the sweep, so a burst of writes costs the
+  worker one job, not one per commit. A rolled back or killed transaction writes nothing to the
+  DataStore; its ids are verified by the sweep and found in order.
 - **The heal job** (:func:`heal`, on CKAN's RQ worker, ``ckan jobs worker``) verifies every id in
   the set: the dataset is reindexed when Solr's copy is not the database's and the plan's
   DataStore tables are rewritten when they differ. An id leaves the hash once the transaction
@@ -47,6 +50,7 @@ log = logging.getLogger(__name__)
 _TOUCHED = "minato_plan_touched"
 _WRITES = "minato_plan_datastore_writes"
 _SHOWN = "minato_plan_shown"
+_UNPREPARED = "minato_plan_unprepared"
 HEAL_JOB_TITLE = "minato_plan heal: reindex and resync changed datasets"
 RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 
@@ -106,6 +110,7 @@ def _before_commit(session: Any) -> None:
         session.info[_WRITES] = datastore.initiative_writes(ids, session.info.pop(_SHOWN, {}))
     except Exception:  # never stop the commit: the heal job or the repair catches up
         log.exception("could not prepare the DataStore rows of a commit")
+        session.info[_UNPREPARED] = True
 
 
 def _after_commit(session: Any) -> None:
@@ -113,18 +118,17 @@ def _after_commit(session: Any) -> None:
         return
     touched = session.info.pop(_TOUCHED, None)
     writes = session.info.pop(_WRITES, None)
+    unprepared = session.info.pop(_UNPREPARED, False)
     session.info.pop(_SHOWN, None)
-    if writes:
-        datastore.write_initiatives(writes)
-    if touched:
-        enqueue_heal()
+    written = datastore.write_initiatives(writes) if writes else True
+    if touched and (unprepared or not written):
+        request_heal()
 
 
 def _after_transaction_end(session: Any, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction ended without committing
-        session.info.pop(_TOUCHED, None)
-        session.info.pop(_WRITES, None)
-        session.info.pop(_SHOWN, None)
+        for key in (_TOUCHED, _WRITES, _SHOWN, _UNPREPARED):
+            session.info.pop(key, None)
 
 
 def register_listeners() -> None:
@@ -207,7 +211,9 @@ def _enqueue(kind: str, delay: int = 0, attempt: int = 0) -> None:
         log.exception("could not queue the heal job (%s)", kind)
 
 
-def enqueue_heal() -> None:
+def request_heal() -> None:
+    """Queue a heal job to run now: a step after a commit failed (the sweep would find it
+    too, ``heal.sweep_delay`` seconds later)."""
     _enqueue("now")
 
 
@@ -270,7 +276,8 @@ def _indexed_versions(package_ids: Optional[list[str]] = None) -> dict[str, date
     if package_ids is not None:
         if not package_ids:
             return {}
-        fq.append("+id:(" + " OR ".join(f'"{i}"' for i in package_ids) + ")")
+        # the terms parser: no limit of boolean clauses however many datasets a sweep verifies
+        fq.append("{!terms f=id}" + ",".join(package_ids))
     out: dict[str, datetime.datetime] = {}
     rows = 1000
     while True:

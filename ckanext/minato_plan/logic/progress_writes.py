@@ -21,6 +21,7 @@ from ckan.plugins import toolkit as tk
 
 from ..domain.identifiers import initiative_name
 from ..domain.plan import load_plan
+from . import consistency
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, An
         _reindex(list(shown.values()))
     except Exception:  # the change is committed; the index can be rebuilt from the database
         log.exception("progress upload: committed, but the search index update failed")
+        consistency.request_heal()
         return False
     return True
 

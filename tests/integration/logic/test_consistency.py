@@ -111,6 +111,38 @@ class TestPublishedOnlyWhenCommitted:
         assert pkg["id"] not in consistency.stale_ids()
 
 
+@pytest.fixture
+def heal_queue():
+    """Which heal jobs are waiting (a Redis key marks each kind until its job starts)."""
+    connection = consistency._redis()
+    kinds = ("now", "sweep")
+    connection.delete(*(consistency._pending_key(kind) for kind in kinds))
+    return lambda: {kind for kind in kinds if connection.exists(consistency._pending_key(kind))}
+
+
+@pytest.mark.usefixtures("plan_in_place")
+class TestHealJobs:
+
+    def test_a_commit_that_succeeded_leaves_its_check_to_the_sweep(self, heal_queue):
+        _pkg, progress = _changed_progress(34, "成功した変更")
+        saved = tk.get_action("package_patch")(_site(), {"id": initiative_name(34),
+                                                         "progress": progress})
+        assert saved["id"] in consistency.stale_ids()
+        assert heal_queue() == {"sweep"}
+
+    def test_a_failed_datastore_write_queues_a_heal_job_now(self, heal_queue, monkeypatch):
+        monkeypatch.setattr(datastore_sync, "write_initiatives", lambda writes: False)
+        _pkg, progress = _changed_progress(35, "DataStoreへの書き込みに失敗")
+        tk.get_action("package_patch")(_site(), {"id": initiative_name(35),
+                                                 "progress": progress})
+        assert heal_queue() == {"now", "sweep"}
+        monkeypatch.undo()
+        summaries = lambda: [row["summary_ja"] for row in _ds_rows(35)]  # noqa: E731
+        assert "DataStoreへの書き込みに失敗" not in summaries()
+        assert consistency.heal()["tables"] >= 1
+        assert "DataStoreへの書き込みに失敗" in summaries()
+
+
 @pytest.mark.usefixtures("plan_in_place")
 class TestRepair:
 
