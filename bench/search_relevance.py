@@ -4,7 +4,8 @@
 
 What it does, all against the real services (scripts/services.sh start):
   1. databases of its own (ckan_bench_search + datastore_bench_search, config
-     .local/bench-search.ini inheriting test.ini, site id "bench-search", prepared as
+     .local/bench-search.ini inheriting test.ini, site id "bench-search", the portal's order of
+     results (``ckan.search.default_package_sort`` of config/ckan.ini.in), prepared as
      scripts/test.sh prepares a test worker's), the plan loaded by the real loader;
   2. two fresh Solr cores of its own, bench_search_stock (configset "stock": CKAN 2.12's
      schema.xml) and bench_search_ja (configset "ja": tools/solr/schema-ja.xml), written by
@@ -71,6 +72,16 @@ def _run(*args: str) -> None:
     subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
+def portal_setting(key: str) -> str:
+    """A setting of the portal's own config (config/ckan.ini.in), so that the searches are
+    ordered as the portal orders them."""
+    for line in (ROOT / "config" / "ckan.ini.in").read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() == key:
+            return value.strip()
+    return ""
+
+
 def prepare_database() -> None:
     """The bench's own databases; the cores exist already (CKAN's commands check Solr)."""
     _run("bash", "scripts/postgres.sh", "createdb", DB)
@@ -83,6 +94,8 @@ def prepare_database() -> None:
         f"sqlalchemy.url = postgresql://ckan_default:ckan_default@127.0.0.1:5433/{DB}\n"
         f"solr_url = {SOLR}/{CORES['ja']}\n"
         "ckan.site_id = bench-search\n"
+        "ckan.search.default_package_sort = "
+        f"{portal_setting('ckan.search.default_package_sort') or 'score desc'}\n"
         "ckan.redis.url = redis://127.0.0.1:6380/15\n"
         "ckan.datastore.write_url = postgresql://ckan_default:ckan_default@127.0.0.1:5433/"
         f"{DATASTORE_DB}\n"

@@ -93,6 +93,11 @@ def compress_min_bytes() -> int:
     return int(_get("compress.min_bytes") or 0)
 
 
+def compress_level() -> int:
+    """zlib's level for gzip-compressed responses, 1 (fastest) to 9 (smallest)."""
+    return min(9, max(1, int(_get("compress.level") or 1)))
+
+
 def asset_max_age() -> int:
     """Seconds browsers keep a fingerprinted webasset; 0 leaves CKAN's Cache-Control."""
     return int(_get("assets.max_age") or 0)

@@ -258,18 +258,19 @@ class CompressAndCache:
     @staticmethod
     def _body(app_iter: Iterable[bytes], state: dict[str, bool]) -> Iterable[bytes]:
         compressor = None
+        level = config.compress_level() if state.get("gzip") else 0
         try:
             for chunk in app_iter:
                 if not state.get("gzip"):
                     yield chunk
                     continue
                 if compressor is None:
-                    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: gzip container
+                    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: gzip container
                 data = compressor.compress(chunk)
                 if data:
                     yield data
             if state.get("gzip"):
-                yield (compressor or zlib.compressobj(6, zlib.DEFLATED, 31)).flush()
+                yield (compressor or zlib.compressobj(level, zlib.DEFLATED, 31)).flush()
         finally:
             close = getattr(app_iter, "close", None)
             if close is not None:

@@ -17,6 +17,23 @@ def _facet(result, field):
 
 
 @pytest.mark.usefixtures("loaded_plan")
+@pytest.mark.ckan_config("ckan.search.default_package_sort", "name asc")
+class TestOrderOnAPortalListingByName:
+    """config/ckan.ini.in lists datasets by name; words are still ranked by relevance."""
+
+    def test_words_rank_the_best_match_first(self):
+        names = [r["name"] for r in _search(q="情報セキュリティ", rows=4)["results"]]
+        assert names[0] == "minato-plan-initiative-37", names   # 情報セキュリティ監査
+        assert sorted(names) != names
+
+    def test_a_chosen_order_and_a_list_without_words_keep_it(self):
+        chosen = [r["name"] for r in _search(q="情報セキュリティ", sort="name asc")["results"]]
+        assert chosen == sorted(chosen) and len(chosen) >= 4
+        listed = [r["name"] for r in _search(fq="dataset_type:initiative", rows=5)["results"]]
+        assert listed == [f"minato-plan-initiative-0{n}" for n in range(1, 6)]
+
+
+@pytest.mark.usefixtures("loaded_plan")
 class TestPlanSearch:
 
     def test_all_initiatives_are_found(self):

@@ -23,7 +23,24 @@ def test_fielded_empty_and_parser_queries_are_left_to_ckan():
 def test_the_callers_own_parameters_are_kept():
     params = search.query_params({"q": "x", "qf": "name", "defType": "dismax", "mm": "100%"},
                                  SETTINGS)
-    assert params == {"q": "x", "qf": "name", "defType": "dismax", "mm": "100%"}
+    assert params == {"q": "x", "qf": "name", "defType": "dismax", "mm": "100%",
+                      "sort": search.RELEVANCE_SORT}
+
+
+def test_words_without_a_chosen_order_are_ranked_by_relevance():
+    for sort in (None, "", "rank"):
+        params = search.query_params({"q": "子育て", "sort": sort}, SETTINGS)
+        assert params["sort"] == "score desc, metadata_modified desc"
+        assert "pf='title^2'" in params["q"]
+    for q in ("", "*:*", "tags:economy"):   # lists without words keep the portal's order
+        assert search.query_params({"q": q}, SETTINGS).get("sort") is None
+
+
+def test_an_order_the_user_chose_is_kept_and_then_phrases_do_not_boost():
+    params = search.query_params({"q": "子育て 支援", "sort": "title_string asc"}, SETTINGS)
+    assert params["sort"] == "title_string asc"
+    assert params["q"] == "{!edismax q.op=OR mm.autoRelax=true}子育て 支援"
+    assert "pf=" in search.query_params({"q": "x", "sort": "score desc"}, SETTINGS)["q"]
 
 
 def test_empty_settings_keep_ckans_own_query():

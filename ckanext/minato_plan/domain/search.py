@@ -36,6 +36,16 @@ class QuerySettings:
 #: The parser whose words are optional (q.op=OR, under ``mm``) when the plugin chooses it.
 EDISMAX = "edismax"
 
+#: The order of a free-text search nobody chose an order for: CKAN's "Relevance" option of the
+#: search page (the same string, so the page shows it selected). The portal's
+#: ``ckan.search.default_package_sort`` (name order) still orders lists without words.
+RELEVANCE_SORT = "score desc, metadata_modified desc"
+
+
+def sorted_by_score(sort: Any) -> bool:
+    """Whether results in this ``sort`` are ranked by Solr's score first."""
+    return isinstance(sort, str) and sort.strip().lower().startswith("score")
+
 
 def is_free_text(q: Any) -> bool:
     """Whether ``q`` is words typed into a search box: not empty, not CKAN's match-all, no
@@ -81,7 +91,15 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
     and lets through neither ``q.op`` nor ``pf``. The words then need only meet ``mm`` (a
     question's 「知りたい」 or a word no initiative uses no longer zeroes the result), and the
     ranking rewards the results that have most of them, and together. Code words (5G,
-    COVID-19) go as phrases (``quote_code_words``)."""
+    COVID-19) go as phrases (``quote_code_words``).
+
+    Free text without a chosen order (``sort`` absent or CKAN's ``rank``) is ranked by
+    relevance (``RELEVANCE_SORT``); ``pf`` only changes scores, so it is left out when the
+    results are not ordered by score."""
+    managed = bool(settings.qf.strip() or settings.def_type.strip())
+    if managed and is_free_text(search_params.get("q")) \
+            and search_params.get("sort") in (None, "", "rank"):
+        search_params["sort"] = RELEVANCE_SORT
     if settings.qf.strip() and not search_params.get("qf"):
         search_params["qf"] = " ".join(settings.qf.split())
     if settings.mm.strip() and not search_params.get("mm"):
@@ -91,7 +109,7 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
         q = search_params.get("q")
         if parser == EDISMAX and is_free_text(q):
             local = ["edismax", "q.op=OR", "mm.autoRelax=true"]
-            if settings.pf.strip():
+            if settings.pf.strip() and sorted_by_score(search_params.get("sort")):
                 local.append("pf=" + _local_value(" ".join(settings.pf.split())))
             search_params["q"] = "{!" + " ".join(local) + "}" + quote_code_words(q.strip())
             search_params["defType"] = "lucene"

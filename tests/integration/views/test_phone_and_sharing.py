@@ -290,6 +290,13 @@ class TestCompressionAndCaching:
         assert "immutable" not in (response.headers.get("Cache-Control") or "")
         assert "Content-Encoding" not in response.headers
 
+    @pytest.mark.ckan_config("ckanext.minato_plan.compress.level", "9")
+    def test_the_compression_level_is_the_configured_one(self, app):
+        response = app.get("/plan-overview", headers={"Accept-Encoding": "gzip"})
+        page = gzip.decompress(response.data)
+        assert b"</html>" in page
+        assert len(response.data) == len(gzip.compress(page, compresslevel=9, mtime=0))
+
     @pytest.mark.ckan_config("ckanext.minato_plan.compress.min_bytes", "0")
     @pytest.mark.ckan_config("ckanext.minato_plan.assets.max_age", "0")
     def test_both_can_be_turned_off(self, app):
