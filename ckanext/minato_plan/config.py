@@ -136,6 +136,11 @@ def dcat_options() -> dict[str, str]:
     return {k: str(v) for k, v in tk.config.items() if k.startswith(DCAT_PREFIX)}
 
 
+def page_cache_ttl() -> int:
+    """Seconds a rendered part of the plan's pages is kept in Redis; 0 turns the cache off."""
+    return int(_get("pages.cache_ttl") or 0)
+
+
 def catalog_cache_ttl() -> int:
     """Seconds a serialized DCAT catalog is kept in Redis; 0 turns the cache off."""
     return int(tk.config.get(DCAT_PREFIX + "catalog_cache_ttl") or 0)

@@ -20,15 +20,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import logging
 from importlib import metadata, resources
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
 from .. import config
-
-log = logging.getLogger(__name__)
+from ..logic.cache import cached_text, search_state, site_key
 
 KEY_PREFIX = "ckanext-minato_plan:dcat-catalog:"
 DATASET_KEY_PREFIX = "ckanext-minato_plan:dcat-dataset:"
@@ -65,12 +63,7 @@ def _config_fingerprint() -> str:
 def index_state() -> str:
     """The number of public datasets and the newest ``metadata_modified``, as the catalog's own
     search sees them."""
-    result = tk.get_action("package_search")(
-        {"ignore_auth": True},
-        {"q": "*:*", "rows": 1, "sort": "metadata_modified desc",
-         "fl": "id,metadata_modified"})
-    newest = result["results"][0].get("metadata_modified") if result["results"] else ""
-    return f"{result['count']}:{newest}"
+    return search_state({"ignore_auth": True})
 
 
 def cache_key(data_dict: dict[str, Any]) -> str:
@@ -83,40 +76,12 @@ def cache_key(data_dict: dict[str, Any]) -> str:
 
 
 def _key(prefix: str, parts: Any) -> str:
-    digest = hashlib.sha256(json.dumps(
-        [code_fingerprint(), _config_fingerprint(), parts],
-        sort_keys=True, default=str).encode()).hexdigest()[:32]
-    site = tk.config.get("ckan.site_id") or ""
-    return f"{prefix}{site}:{digest}"
-
-
-def _redis():
-    from ckan.lib.redis import connect_to_redis
-    return connect_to_redis()
+    return site_key(prefix, [code_fingerprint(), _config_fingerprint(), parts])
 
 
 def _cached(key: Callable[[], str], build: Callable[[], str]) -> str:
-    """``build()``'s text, from Redis under ``key()`` when stored there, else built and stored
-    for ``catalog_cache_ttl`` seconds; built without the cache when the TTL is 0 or Redis
-    cannot be reached."""
-    ttl = config.catalog_cache_ttl()
-    if ttl <= 0:
-        return build()
-    name = key()
-    try:
-        redis = _redis()
-        hit = redis.get(name)
-    except Exception as e:  # Redis down: serve without the cache
-        log.warning("RDF cache unavailable: %s", e)
-        return build()
-    if hit is not None:
-        return hit.decode("utf-8") if isinstance(hit, bytes) else hit
-    output = build()
-    try:
-        redis.setex(name, ttl, output.encode("utf-8") if isinstance(output, str) else output)
-    except Exception as e:
-        log.warning("RDF cache not stored: %s", e)
-    return output
+    """``build()``'s text, from Redis under ``key()`` for ``catalog_cache_ttl`` seconds."""
+    return cached_text(key, build, config.catalog_cache_ttl(), what="RDF cache")
 
 
 def cached_catalog(data_dict: dict[str, Any], build: Callable[[], str]) -> str:

@@ -38,7 +38,7 @@ from ..dcat import cache as dcat_cache
 from ..domain import api
 from ..domain.progress_upload import changes as upload_changes
 from ..domain.progress_upload import parsing as upload_parsing
-from . import upload_store
+from . import plan_cache, upload_store
 from .initiatives import search_initiatives
 from .progress_writes import (apply_changes, conflict_message, current_initiatives,
                               lock_upload, user_of)
@@ -75,7 +75,8 @@ def minato_plan_show(context, data_dict):
     ``statuses``, ``ratings``, ``initiative_count``, ``current_status_counts`` and
     ``guidelines`` (each with ``measures``, each with ``initiatives``)."""
     tk.check_access("minato_plan_show", context, data_dict)
-    return api.plan_hierarchy(_initiatives_for(context))
+    return plan_cache.cached_result("minato_plan_show", context, None,
+                                    lambda: api.plan_hierarchy(_initiatives_for(context)))
 
 
 @tk.side_effect_free
@@ -96,8 +97,11 @@ def minato_plan_progress_list(context, data_dict):
     filters, errors = api.progress_filters(data_dict)
     if errors:
         raise tk.ValidationError(errors)
-    results = api.progress_list(_initiatives_for(context), filters)
-    return {"count": len(results), "results": results}
+
+    def build() -> dict[str, Any]:
+        results = api.progress_list(_initiatives_for(context), filters)
+        return {"count": len(results), "results": results}
+    return plan_cache.cached_result("minato_plan_progress_list", context, filters, build)
 
 
 def _read_upload(data_dict: dict[str, Any]) -> tuple[bytes, str]:

@@ -20,6 +20,7 @@ from ..domain import charts, pages
 from ..domain.plan import load_plan
 from ..domain.sitemap import SitemapPage, sitemap_xml, w3c_datetime
 from ..helpers import language_locales
+from ..logic import plan_cache
 from ..logic.initiatives import search_initiatives
 
 plan_pages = Blueprint("minato_plan", __name__)
@@ -34,10 +35,17 @@ def _plan_dataset() -> Optional[dict[str, Any]]:
 
 @plan_pages.route("/plan-overview")
 def overview() -> str:
-    # One paged search for all initiatives (their progress comes with them).
     plan = load_plan()
-    data = pages.build_overview(plan, search_initiatives())
     return tk.render("minato_plan/overview.html", {
+        "plan": plan,
+        "content": plan_cache.cached_part("overview", lambda: _overview_content(plan)),
+    })
+
+
+def _overview_content(plan: Any) -> str:
+    # One paged search for all initiatives (their progress comes with them).
+    data = pages.build_overview(plan, search_initiatives())
+    return tk.render_snippet("minato_plan/snippets/overview_content.html", {
         "plan": plan,
         "plan_pkg": _plan_dataset(),
         "overview": data,
