@@ -246,3 +246,30 @@ def test_a_portal_with_a_scheming_dataset_schema_serves_the_same_pages(app, port
     ref = next(g.subjects(DCTERMS.identifier, Literal("hinanjo")))
     assert [str(p) for p in g.objects(ref, DCTERMS.publisher)] == [
         "http://test.ckan.net/organization/bosai-ka"]
+
+
+def test_renumbering_an_initiative_to_a_taken_number_is_refused(portal):
+    admin = member("admin")
+    with pytest.raises(tk.ValidationError) as err:
+        tk.get_action("package_patch")({"user": admin["name"]}, {
+            "id": "minato-plan-initiative-38", "initiative_no": 39})
+    assert "minato-plan-initiative-39" in str(err.value.error_dict["initiative_no"])
+
+
+def test_an_edit_that_keeps_the_number_is_not_serialised(portal):
+    """The number was checked when it was given: an edit of the rest of an initiative neither
+    queries for other datasets nor waits for the lock of concurrent creates."""
+    from ckanext.minato_plan.logic import official
+
+    own = model.Package.get("minato-plan-initiative-38")
+    data = {("owner_org",): "minato-city", ("initiative_no",): "38", ("type",): "initiative"}
+    errors = collections.defaultdict(list)
+    official.minato_official(("__after",), data, errors,
+                             {"session": model.Session, "package": own})
+    assert not errors
+    lock = sa.text("SELECT pg_try_advisory_lock(:key)")
+    with model.meta.engine.connect() as other:
+        assert other.execute(lock, {"key": official._INITIATIVE_NO_LOCK}).scalar() is True
+        other.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
+                      {"key": official._INITIATIVE_NO_LOCK})
+    model.Session.rollback()

@@ -29,7 +29,6 @@ Three things keep them together:
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime
 import logging
@@ -43,6 +42,7 @@ from ckan.plugins import toolkit as tk
 
 from .. import config
 from ..domain.identifiers import PLAN_DATASET_TYPES
+from ..domain.text import json_copy
 from . import datastore
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def dataset_shown(pkg_dict: dict[str, Any]) -> None:
     the dict is still the saved dataset's)."""
     info = model.Session.info
     if info.get(_TOUCHED) and pkg_dict.get("type") == "initiative" and pkg_dict.get("id"):
-        info.setdefault(_SHOWN, {})[pkg_dict["id"]] = copy.deepcopy(pkg_dict)
+        info.setdefault(_SHOWN, {})[pkg_dict["id"]] = json_copy(pkg_dict)
 
 
 def _ids(keys: Iterable[str]) -> set[str]:

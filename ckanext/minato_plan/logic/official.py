@@ -51,6 +51,13 @@ def _other_with_number(number: int, own_id: Any) -> Optional[str]:
     return model.Session.execute(query.limit(1)).scalar()
 
 
+def _keeps_its_number(own: Any, number: int) -> bool:
+    """Whether the initiative being updated is active and already has ``number``."""
+    extras = getattr(own, "extras", None) or {}
+    return (own.type == "initiative" and own.state == "active"
+            and optional_int(extras.get("initiative_no")) == number)
+
+
 def minato_official(key, data, errors, context):
     """Schema check of plan and initiative datasets: owned by the plan's organization, and (for
     initiatives) no other initiative with the same number. Concurrent creates are serialised by
@@ -67,9 +74,11 @@ def minato_official(key, data, errors, context):
     if data.get(("type",)) not in (None, "initiative") or number is None \
             or errors.get(("initiative_no",)):
         return
+    own = context.get("package")
+    if own is not None and _keeps_its_number(own, number):
+        return  # its number was checked when it was given; an edit of the rest cannot clash
     session = context.get("session") or model.Session
     session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INITIATIVE_NO_LOCK})
-    own = context.get("package")
     other = _other_with_number(number, own.id if own is not None else data.get(("id",)))
     if other:
         errors.setdefault(("initiative_no",), []).append(
