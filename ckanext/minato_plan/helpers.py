@@ -19,7 +19,7 @@ from .domain.tables.formats import VARIANTS
 from .domain.plan import load_plan
 from .dcat import cache as dcat_cache
 from .logic import activity, suggestions
-from .logic.initiatives import initiatives_of_measure
+from .logic.initiatives import measure_items
 
 __all__ = [
     "minato_guideline_choices",
@@ -168,7 +168,7 @@ def minato_initiative_page(pkg: dict[str, Any]) -> pages.InitiativePage:
     progress by fiscal year, its indicators and the other initiatives of its measure."""
     measure_code = str(pkg.get("measure_code") or "")
     plan = load_plan()
-    same_measure = (initiatives_of_measure(measure_code)
+    same_measure = (measure_items(measure_code)
                     if measure_code in {m.code for m in plan.measures} else [])
     return pages.initiative_page(plan, pkg, same_measure)
 

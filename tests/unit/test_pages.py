@@ -129,8 +129,32 @@ def test_indicator_rows_pair_targets_with_actuals():
 
 def test_siblings_are_the_other_initiatives_of_the_measure(initiatives):
     pkg = _by_no(initiatives, 32)
-    others = pages.siblings(pkg, reversed(initiatives))
+    others = pages.siblings(pkg, [pages.initiative_item(p) for p in reversed(initiatives)])
     assert [i.number for i in others] == [31, 33, 34, 35]
+
+
+def _items(numbers):
+    return [pages.InitiativeItem(number=n, name=f"i{n}", measure_code="1-1", title={},
+                                 new_or_continued="new", latest=None, has_sample=False)
+            for n in numbers]
+
+
+def test_a_long_measure_lists_the_nearest_initiatives():
+    items = _items([n for n in range(1, 41) if n != 20])
+    assert [i.number for i in pages.nearest(items, 20, limit=6)] == [17, 18, 19, 21, 22, 23]
+    assert [i.number for i in pages.nearest(items[1:], 1, limit=4)] == [2, 3, 4, 5]
+    assert [i.number for i in pages.nearest(items[:-1], 40, limit=4)] == [36, 37, 38, 39]
+    assert pages.nearest(items[:5], 20) == items[:5]
+
+
+def test_an_initiative_page_counts_every_other_initiative_of_its_measure(initiatives):
+    copies = [dict(_by_no(initiatives, 32), name=f"copy-{n}", initiative_no=n)
+              for n in range(40, 70)]
+    items = [pages.initiative_item(p) for p in initiatives + copies]
+    page = pages.initiative_page(load_plan(), _by_no(initiatives, 32), items)
+    assert page.sibling_count == 34
+    assert len(page.siblings) == pages.SIBLINGS_SHOWN
+    assert [i.number for i in page.siblings][:4] == [31, 33, 34, 35]
 
 
 def test_structured_data_dict_is_bilingual(initiatives):

@@ -115,6 +115,8 @@ class InitiativePage:
     timeline: list[tuple[int, Optional[dict[str, Any]]]]
     indicators: list[dict[str, Any]]
     siblings: list[InitiativeItem]
+    #: how many other initiatives the measure has (``siblings`` holds the nearest of them)
+    sibling_count: int = 0
 
     @property
     def has_progress(self) -> bool:
@@ -125,18 +127,25 @@ class InitiativePage:
         return any(entry and entry["sample"] for _fy, entry in self.timeline)
 
 
+#: At most this many other initiatives of the measure are listed on an initiative's page (those
+#: nearest by number); a measure with more links to all of them on the overview.
+SIBLINGS_SHOWN = 12
+
+
 def initiative_page(plan: Plan, pkg: dict[str, Any],
-                    same_measure: Iterable[dict[str, Any]]) -> InitiativePage:
+                    same_measure: Iterable[InitiativeItem]) -> InitiativePage:
     """An initiative's place in the plan, its timeline and indicators, and the other
-    initiatives of its measure (``same_measure``: the initiatives of that measure)."""
+    initiatives of its measure (``same_measure``: the items of that measure's initiatives)."""
     measure = guideline = None
     try:
         measure = plan.measure(str(pkg.get("measure_code")))
         guideline = plan.guideline(measure.guideline_no)
     except KeyError:
         pass
+    others = siblings(pkg, same_measure)
     return InitiativePage(measure, guideline, timeline(plan, pkg), indicator_rows(plan, pkg),
-                          siblings(pkg, same_measure))
+                          nearest(others, optional_int(pkg.get("initiative_no")) or 0),
+                          len(others))
 
 
 def timeline(plan: Plan, pkg: dict[str, Any]) -> list[tuple[int, Optional[dict[str, Any]]]]:
@@ -157,12 +166,29 @@ def indicator_rows(plan: Plan, pkg: dict[str, Any]) -> list[dict[str, Any]]:
     } for raw in progress.indicators(pkg)]
 
 
-def siblings(pkg: dict[str, Any], same_measure: Iterable[dict[str, Any]]) -> list[InitiativeItem]:
+def siblings(pkg: dict[str, Any], same_measure: Iterable[InitiativeItem]) -> list[InitiativeItem]:
     """The other initiatives of ``pkg``'s measure, by number."""
-    others = [initiative_item(p) for p in same_measure
-              if p.get("name") != pkg.get("name")
-              and str(p.get("measure_code")) == str(pkg.get("measure_code"))]
+    others = [item for item in same_measure
+              if item.name != pkg.get("name") and item.measure_code == str(pkg.get("measure_code"))]
     return sorted(others, key=lambda i: i.number)
+
+
+def nearest(items: list[InitiativeItem], number: int,
+            limit: Optional[int] = None) -> list[InitiativeItem]:
+    """The ``limit`` (``SIBLINGS_SHOWN``) items nearest to ``number`` (as many before as after
+    it where the list allows), by number."""
+    limit = SIBLINGS_SHOWN if limit is None else limit
+    if len(items) <= limit:
+        return items
+    before = [i for i in items if i.number < number]
+    after = [i for i in items if i.number >= number]
+    take_before = min(len(before), max(limit // 2, limit - len(after)))
+    return before[len(before) - take_before:] + after[:limit - take_before]
+
+
+def item_from_dict(value: dict[str, Any]) -> InitiativeItem:
+    """An :class:`InitiativeItem` from its ``dataclasses.asdict`` form (as cached)."""
+    return InitiativeItem(**value)
 
 
 def structured_data_dict(pkg: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,14 @@ search index holds each dataset's validated dict), so building a page or a table
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Optional
 
 from ckan.plugins import toolkit as tk
 
+from ..domain import pages
 from ..domain.identifiers import initiative_name
-from . import official
+from . import official, plan_cache
 
 
 def _page_size() -> int:
@@ -39,6 +41,16 @@ def initiatives_of_measure(measure_code: str,
                            context: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     """The initiatives of one measure (``1-1``)."""
     return search_initiatives(context, f'+measure_code:"{measure_code}"')
+
+
+def measure_items(measure_code: str) -> list[pages.InitiativeItem]:
+    """The items (number, title, latest progress) of one measure's initiatives, kept by the
+    plan cache: every initiative page of the measure reads one entry instead of searching."""
+    def build() -> list[dict[str, Any]]:
+        return [dataclasses.asdict(pages.initiative_item(p))
+                for p in initiatives_of_measure(measure_code)]
+    return [pages.item_from_dict(item)
+            for item in plan_cache.cached_result("measure_items", {}, measure_code, build)]
 
 
 def initiative_dataset(number: int, context: Optional[dict[str, Any]] = None

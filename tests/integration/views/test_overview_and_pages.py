@@ -105,6 +105,16 @@ class TestInitiativePage:
             "取組29: 財政運営の透明化"]
         assert "この取組の指標はまだ登録されていません。" in _text(soup)
 
+    def test_a_long_measure_lists_the_nearest_and_links_to_all(self, app, monkeypatch):
+        from ckanext.minato_plan.domain import pages
+        monkeypatch.setattr(pages, "SIBLINGS_SHOWN", 2)
+        soup = _page(app, "/initiative/minato-plan-initiative-34")
+        assert [_text(a).split(":")[0] for a in soup.select(".minato-siblings a")] == [
+            "取組33", "取組35"]
+        link = soup.select_one(".minato-siblings + p a")
+        assert _text(link) == "この施策のほかの取組（全4件）"
+        assert link["href"] == "/plan-overview#measure-3-3"
+
     def test_schema_org_json_ld_is_bilingual(self, app):
         soup = _page(app, "/initiative/minato-plan-initiative-32")
         data = json.loads(soup.select_one("script[type='application/ld+json']").string)
