@@ -1112,6 +1112,21 @@ def print_compare(data: dict[str, Any], calls: list[Call], concurrency: list[int
     return summary
 
 
+def completeness(site: Site) -> dict[str, int]:
+    """How many initiatives the overview, ``minato_plan_show`` and the progress CSV hold (each
+    should hold every one: nothing cut at a row limit)."""
+    import re
+
+    plan = requests.get(f"{site.url}/api/3/action/minato_plan_show",
+                        timeout=300).json()["result"]
+    nested = sum(len(m["initiatives"]) for g in plan["guidelines"] for m in g["measures"])
+    page = requests.get(f"{site.url}/plan-overview", timeout=300).text
+    csv = requests.get(f"{site.url}/plan-data/progress.ja.csv", timeout=600).text
+    return {"overview": len(set(re.findall(r'href="/initiative/([^"#]+)"', page))),
+            "minato_plan_show": min(nested, int(plan.get("initiative_count") or 0)),
+            "progress CSV": len(set(re.findall(r"131032JK\d+", csv)))}
+
+
 def growth(sites: list[Site], servers: Servers, dbs: dict[str, int], stock_schema: str,
            calls: list[Call], concurrency: list[int], rounds: int, seconds: float,
            min_requests: int, keep_last: bool) -> dict[str, Any]:
@@ -1132,7 +1147,11 @@ def growth(sites: list[Site], servers: Servers, dbs: dict[str, int], stock_schem
                 for c in concurrency:
                     per[str(c)][call.key].append(measure_checked(target, call, seconds, c,
                                                                  min_requests))
+        complete = completeness(site)
+        say(f"{site.name}: complete: "
+            + ", ".join(f"{k} {v}/{count}" for k, v in complete.items()))
         out[site.name] = {"initiatives": count, "setup_seconds": round(setup_s, 1),
+                          "complete": complete,
                           "rss_mb": round(rss_mb(site)), "per_round": per,
                           "median": {c: {k: {m: median([r[m] for r in rows])
                                              for m in ("rps", "p50", "p99", "bytes")}
