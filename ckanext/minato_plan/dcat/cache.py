@@ -17,16 +17,12 @@ no node serves one made before a change.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
-from importlib import metadata, resources
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
 from .. import config
-from ..logic.cache import cached_text, search_state, site_key
+from ..logic.cache import cached_text, digest, package_fingerprint, search_state, site_key
 
 KEY_PREFIX = "ckanext-minato_plan:dcat-catalog:"
 DATASET_KEY_PREFIX = "ckanext-minato_plan:dcat-dataset:"
@@ -37,27 +33,10 @@ _CONFIG_KEYS = ("ckan.site_url", "ckanext.dcat.base_uri", "ckanext.dcat.rdf.prof
                 "ckanext.dcat.structured_data.profiles")
 
 
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of what shapes the catalog besides data and config: our profile, mapping and plan
-    data, and the versions of CKAN and ckanext-dcat."""
-    h = hashlib.sha256()
-    package = resources.files("ckanext.minato_plan")
-    for name in ("dcat/profile.py", "dcat/static.py", "dcat/schemaorg.py", "domain/dcat.py",
-                 "data/plan.yaml", "domain/records.py", "domain/plan.py"):
-        h.update(package.joinpath(name).read_bytes())
-    for dist in ("ckan", "ckanext-dcat", "rdflib"):
-        try:
-            h.update(metadata.version(dist).encode())
-        except metadata.PackageNotFoundError:
-            pass
-    return h.hexdigest()[:16]
-
-
 def _config_fingerprint() -> str:
     values = {key: str(tk.config.get(key)) for key in _CONFIG_KEYS}
     values.update(config.dcat_options())
-    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
+    return digest(values)
 
 
 def index_state() -> str:
@@ -76,7 +55,7 @@ def cache_key(data_dict: dict[str, Any]) -> str:
 
 
 def _key(prefix: str, parts: Any) -> str:
-    return site_key(prefix, [code_fingerprint(), _config_fingerprint(), parts])
+    return site_key(prefix, [package_fingerprint(), _config_fingerprint(), parts])
 
 
 def _cached(key: Callable[[], str], build: Callable[[], str]) -> str:

@@ -3,9 +3,9 @@
 Used for the serialized DCAT catalog and the datasets' JSON-LD (:mod:`..dcat.cache`) and for the
 rendered plan overview and the plan actions' results (:mod:`.plan_cache`). No entry is ever
 invalidated: a key holds the state it was built from (the search index's count and newest
-``metadata_modified``, a whole dataset dict, the language, the configuration, the code), so every web node of a
-cluster computes the same key, a change makes a new one, and old entries expire after their
-TTL unread.
+``metadata_modified``, a whole dataset dict, the language, the configuration, the code), so
+every web node of a cluster computes the same key, a change makes a new one, and old entries
+expire after their TTL unread.
 """
 from __future__ import annotations
 
