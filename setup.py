@@ -92,7 +92,7 @@ setup(
     package_data={
         "ckanext.minato_plan": ["data/*", "templates/**/*", "i18n/**/*", "assets/**/*", "public/**/*",
                                 "*.yaml"],
-        "ckanext.minato_plan.schemas": ["*.yaml"],
+        "ckanext.minato_plan.schemas": ["*.yaml", "*.json"],
     },
     include_package_data=True,
     cmdclass={"build_py": build_py, "sdist": sdist},

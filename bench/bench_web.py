@@ -1381,7 +1381,7 @@ def _growth_plan(n: int) -> Any:
 
     import yaml
 
-    from ckanext.minato_plan.domain.plan import parse_plan
+    from ckanext.minato_plan.domain.plan import build_plan
 
     raw = yaml.safe_load(importlib.resources.files("ckanext.minato_plan").joinpath(
         "data/plan.yaml").read_text(encoding="utf-8"))
@@ -1396,7 +1396,7 @@ def _growth_plan(n: int) -> Any:
         measure["initiatives"].append(dict(source, number=number,
                                            ja=f"{source['ja']}（複製 {number}）",
                                            en=f"{source['en']} (copy {number})"))
-    return parse_plan(raw)
+    return build_plan(raw)  # beyond the plan file's 999 initiatives on purpose
 
 
 def populate(site_name: str, initiatives: int, sample: bool) -> int:

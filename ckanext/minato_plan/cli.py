@@ -14,31 +14,84 @@ def minato_plan():
 
 
 @minato_plan.command()
+@click.argument("plan_file", required=False, type=click.File("r", encoding="utf-8"))
 @click.option("--dry-run", is_flag=True,
               help="変更内容を表示するだけで書き込まない / Show what would change, write nothing.")
 @click.option("--sample-progress", is_flag=True,
               help="架空のサンプル進捗（サンプルデータと表示）も読み込む / Also load fictional "
                    "sample progress, labelled as sample data.")
-def load(dry_run: bool, sample_progress: bool):
-    """計画（組織・指針グループ・計画・39の取組）を登録・更新する / Create or update the
-    organization, guideline groups, plan dataset and the 39 initiatives."""
+def load(plan_file, dry_run: bool, sample_progress: bool):
+    """計画（組織・指針グループ・計画・取組）を登録・更新する / Create or update the
+    organization, guideline groups, plan dataset and initiatives.
+
+    PLAN_FILE は計画ファイル（YAML/JSON、形式は schemas/plan_file.schema.json）。省略時は
+    パッケージ内の港区情報化推進計画 / PLAN_FILE is a plan file (YAML or JSON, format in
+    schemas/plan_file.schema.json); without it, the Minato City plan the package carries."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
     from . import requirements
     from .logic import loader
 
+    plan = _checked_plan(plan_file) if plan_file else None
     try:
         requirements.check_schemas(scheming_get_dataset_schema)
     except requirements.MissingRequirement as err:
         raise click.ClickException(str(err))
     started = time.monotonic()
     try:
-        report = loader.load(dry_run=dry_run, sample_progress=sample_progress, echo=click.echo)
+        report = loader.load(plan, dry_run=dry_run, sample_progress=sample_progress,
+                             echo=click.echo)
     except loader.PlanValidationError as err:
         raise click.ClickException(str(err))
     click.echo(f"Initiatives / 取組: {report.summary('initiative')}")
     click.echo(f"All records / 全レコード: {report.summary()} "
                f"({time.monotonic() - started:.1f} s)")
+
+
+def _checked_plan(stream):
+    """The plan of a plan file given to ``load``; every problem of an invalid file, or the
+    refusal of another plan than the portal's, as the command's error (nothing is written)."""
+    from .domain import plan as plan_model
+    from .domain import plan_file
+
+    try:
+        plan = plan_model.read_plan(stream.read())
+    except plan_file.PlanFileError as err:
+        raise click.ClickException(
+            f"{stream.name}: 計画ファイルに{len(err.problems)}件の問題があるため何も書き込んでいません"
+            f" / {len(err.problems)} problem(s) in the plan file, nothing written:\n{err}")
+    portal_plan = plan_model.load_plan()
+    if plan != portal_plan:
+        raise click.ClickException(
+            f"{stream.name}: 有効な計画ファイルですが、このポータルが掲載する計画"
+            f"（{portal_plan.id}）と異なります。複数の計画の掲載には未対応のため何も書き込んでいません"
+            f" / A valid plan file, but not the plan this portal publishes ({portal_plan.id}); "
+            f"publishing several plans is not supported yet, nothing written.")
+    return plan
+
+
+@minato_plan.command("check-plan")
+@click.argument("plan_files", nargs=-1, required=True, type=click.File("r", encoding="utf-8"))
+def check_plan(plan_files):
+    """計画ファイルを検査し、問題をすべて表示する（書き込みなし） / Check plan files and list
+    every problem (path, value, why); writes nothing."""
+    from .domain import plan as plan_model
+    from .domain import plan_file
+
+    failed = 0
+    for stream in plan_files:
+        try:
+            plan = plan_model.read_plan(stream.read())
+        except plan_file.PlanFileError as err:
+            failed += 1
+            click.echo(f"{stream.name}: {len(err.problems)}件の問題 / {len(err.problems)} "
+                       f"problem(s)\n{err}")
+            continue
+        click.echo(f"{stream.name}: OK — {plan.id}: {len(plan.guidelines)} guidelines, "
+                   f"{len(plan.measures)} measures, {len(plan.initiatives)} initiatives, "
+                   f"FY{plan.start_fiscal_year}–FY{plan.end_fiscal_year}")
+    if failed:
+        raise SystemExit(1)
 
 
 @minato_plan.command("datastore-refresh")

@@ -104,16 +104,13 @@ def test_notes_state_place_in_plan_without_invention(plan):
 
 
 def test_inconsistent_data_is_rejected():
-    import yaml
-    from importlib import resources
+    from ckanext.minato_plan.domain import plan_file
 
-    raw = yaml.safe_load(resources.files("ckanext.minato_plan").joinpath(
-        "data/plan.yaml").read_text(encoding="utf-8"))
+    raw = plan_file.read(plan_file.embedded_text())
     raw["guidelines"][0]["measures"][0]["initiatives"][0]["number"] = 2
-    with pytest.raises(plan_model.PlanDataError, match="without gaps or duplicates"):
+    with pytest.raises(plan_file.PlanFileError, match="without gaps"):
         plan_model.parse_plan(raw)
-    raw = yaml.safe_load(resources.files("ckanext.minato_plan").joinpath(
-        "data/plan.yaml").read_text(encoding="utf-8"))
-    raw["guidelines"][1]["measures"][0]["title"] = {"ja": "施策"}
-    with pytest.raises(plan_model.PlanDataError, match="'ja' and 'en'"):
+    raw = plan_file.read(plan_file.embedded_text())
+    del raw["guidelines"][1]["measures"][0]["title"]["en"]
+    with pytest.raises(plan_file.PlanFileError, match="title.en"):
         plan_model.parse_plan(raw)

@@ -1,19 +1,16 @@
 """The plan model: guidelines, measures and initiatives of 港区情報化推進計画.
 
 The plan's facts (the municipality, the period, the licence of its data, the structure) are read
-from the packaged data file ``data/plan.yaml`` and checked for internal consistency; every other
-module derives them from :func:`load_plan`.
+from a plan file (``plan_file``: its format and checks); the package carries Minato City's in
+``data/plan.yaml``, and every other module derives them from :func:`load_plan`.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
-from importlib import resources
 from typing import Any, Iterable, Optional
 
-import yaml
-
+from . import plan_file
 from .identifiers import guideline_group_name, initiative_name
 from .labels import NEW_OR_CONTINUED
 from .text import Text
@@ -95,13 +92,13 @@ class Plan:
     start_fiscal_year: int
     end_fiscal_year: int
     halves: tuple[Half, ...]
-    review_fiscal_year: int
-    upper_plan: Text
-    legal_basis: Text
-    purpose: Text
-    review_note: Text
-    progress_management: Text
-    previous_projects: dict[str, int]
+    review_fiscal_year: Optional[int]
+    upper_plan: Optional[Text]
+    legal_basis: Optional[Text]
+    purpose: Optional[Text]
+    review_note: Optional[Text]
+    progress_management: Optional[Text]
+    previous_projects: Optional[dict[str, int]]
     corrections: tuple[Correction, ...]
     guidelines: tuple[Guideline, ...]
     measures: tuple[Measure, ...]
@@ -130,10 +127,6 @@ class Plan:
         return fiscal_year_end(self.end_fiscal_year)
 
 
-class PlanDataError(ValueError):
-    """The plan data file is inconsistent."""
-
-
 def _find(items: Iterable[Any], attr: str, value: Any) -> Any:
     for item in items:
         if getattr(item, attr) == value:
@@ -149,14 +142,15 @@ def fiscal_year_end(fiscal_year: int) -> datetime.date:
     return datetime.date(fiscal_year + 1, 3, 31)
 
 
-def _text(raw: Any, where: str) -> Text:
-    if not isinstance(raw, dict) or not raw.get("ja") or not raw.get("en"):
-        raise PlanDataError(f"{where}: needs non-empty 'ja' and 'en'")
+def _text(raw: Any) -> Optional[Text]:
+    if raw is None:
+        return None
     return Text(ja=str(raw["ja"]).strip(), en=str(raw["en"]).strip())
 
 
-def parse_plan(raw: dict[str, Any]) -> Plan:
-    """Build a :class:`Plan` from the data file's structure and check it."""
+def build_plan(raw: dict[str, Any]) -> Plan:
+    """A :class:`Plan` from a plan file's structure, taken as it is (:func:`parse_plan` checks
+    it first)."""
     p = raw["plan"]
     guidelines, measures, initiatives = [], [], []
     for g in raw["guidelines"]:
@@ -166,92 +160,69 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
             code = str(m["code"])
             numbers = []
             for i in m["initiatives"]:
-                if i["type"] not in NEW_OR_CONTINUED:
-                    raise PlanDataError(
-                        f"initiative {i['number']}: type must be new or continued")
                 page = i.get("page")
                 initiatives.append(Initiative(
                     number=int(i["number"]),
-                    title=_text(i, f"initiative {i['number']}"),
+                    title=_text(i),
                     guideline_no=gno,
                     measure_code=code,
                     new_or_continued=i["type"],
                     plan_page=int(page) if page is not None else None,
                 ))
                 numbers.append(int(i["number"]))
-            measures.append(Measure(code, gno, _text(m["title"], f"measure {code}"),
-                                    tuple(numbers)))
+            measures.append(Measure(code, gno, _text(m["title"]), tuple(numbers)))
             codes.append(code)
-        guidelines.append(Guideline(gno, _text(g["title"], f"guideline {gno}"),
-                                    tuple(codes)))
-    plan = Plan(
+        guidelines.append(Guideline(gno, _text(g["title"]), tuple(codes)))
+    review = p.get("review_fiscal_year")
+    return Plan(
         id=p["id"],
-        title=_text(p["title"], "plan.title"),
-        short_title=_text(p["short_title"], "plan.short_title"),
+        title=_text(p["title"]),
+        short_title=_text(p["short_title"]),
         municipality_code=str(p["municipality"]["code"]),
-        municipality_name=_text(p["municipality"]["name"], "plan.municipality"),
-        area=Area(str(p["municipality"]["area"]["iri"]),
-                  _text(p["municipality"]["area"]["label"], "plan.municipality.area")),
-        license=License(str(p["license"]["id"]), _text(p["license"]["title"], "plan.license"),
+        municipality_name=_text(p["municipality"]["name"]),
+        area=Area(str(p["municipality"]["area"]["iri"]), _text(p["municipality"]["area"]["label"])),
+        license=License(str(p["license"]["id"]), _text(p["license"]["title"]),
                         str(p["license"]["url"])),
         start_fiscal_year=int(p["period"]["start_fiscal_year"]),
         end_fiscal_year=int(p["period"]["end_fiscal_year"]),
-        halves=tuple(Half(_text(h["name"], "plan.halves"), int(h["start_fiscal_year"]),
-                          int(h["end_fiscal_year"])) for h in p["halves"]),
-        review_fiscal_year=int(p["review_fiscal_year"]),
-        upper_plan=_text(p["upper_plan"], "plan.upper_plan"),
-        legal_basis=_text(p["legal_basis"], "plan.legal_basis"),
-        purpose=_text(p["purpose"], "plan.purpose"),
-        review_note=_text(p["review_note"], "plan.review_note"),
-        progress_management=_text(p["progress_management"], "plan.progress_management"),
-        previous_projects={k: int(v) for k, v in p["previous_projects"].items()},
+        halves=tuple(Half(_text(h["name"]), int(h["start_fiscal_year"]),
+                          int(h["end_fiscal_year"])) for h in p.get("halves", [])),
+        review_fiscal_year=int(review) if review is not None else None,
+        upper_plan=_text(p.get("upper_plan")),
+        legal_basis=_text(p.get("legal_basis")),
+        purpose=_text(p.get("purpose")),
+        review_note=_text(p.get("review_note")),
+        progress_management=_text(p.get("progress_management")),
+        previous_projects=({k: int(v) for k, v in p["previous_projects"].items()}
+                           if p.get("previous_projects") else None),
         corrections=tuple(Correction(int(c["initiative_no"]), c["printed"], c["published"],
-                                     _text(c["note"], "plan.corrections"))
+                                     _text(c["note"]))
                           for c in p.get("corrections", [])),
         guidelines=tuple(guidelines),
         measures=tuple(measures),
         initiatives=tuple(sorted(initiatives, key=lambda i: i.number)),
     )
-    problems = check_plan(plan)
-    if problems:
-        raise PlanDataError("; ".join(problems))
-    return plan
 
 
-def check_plan(plan: Plan) -> list[str]:
-    """Internal consistency of a plan; an empty list means consistent."""
-    problems = []
-    numbers = [i.number for i in plan.initiatives]
-    if numbers != list(range(1, len(numbers) + 1)):
-        problems.append("initiative numbers must run 1..N without gaps or duplicates")
-    codes = [m.code for m in plan.measures]
-    if len(set(codes)) != len(codes):
-        problems.append("measure codes must be unique")
-    for m in plan.measures:
-        if not m.code.startswith(f"{m.guideline_no}-"):
-            problems.append(f"measure {m.code} does not belong to guideline {m.guideline_no}")
-    if not re.fullmatch(r"[0-9]{6}", plan.municipality_code):
-        problems.append("the municipality code must be 6 digits")
-    if plan.start_fiscal_year > plan.end_fiscal_year:
-        problems.append("plan period starts after it ends")
-    if not plan.start_fiscal_year <= plan.review_fiscal_year <= plan.end_fiscal_year:
-        problems.append("review year lies outside the plan period")
-    prev = plan.previous_projects
-    if sum(v for k, v in prev.items() if k != "total") != prev.get("total"):
-        problems.append("previous projects do not add up to their total")
-    return problems
+def parse_plan(raw: Any) -> Plan:
+    """The :class:`Plan` of a plan file's structure; :class:`plan_file.PlanFileError` listing
+    every problem when it is not a valid plan file."""
+    return build_plan(plan_file.checked(raw))
+
+
+def read_plan(text: str) -> Plan:
+    """The :class:`Plan` of a plan file's text (YAML or JSON)."""
+    return parse_plan(plan_file.read(text))
 
 
 _PLAN_CACHE: Optional[Plan] = None
 
 
 def load_plan() -> Plan:
-    """The plan, read once from the packaged data file."""
+    """The plan the package carries, read once from its data file."""
     global _PLAN_CACHE
     if _PLAN_CACHE is None:
-        text = resources.files("ckanext.minato_plan").joinpath("data/plan.yaml").read_text(
-            encoding="utf-8")
-        _PLAN_CACHE = parse_plan(yaml.safe_load(text))
+        _PLAN_CACHE = read_plan(plan_file.embedded_text())
     return _PLAN_CACHE
 
 

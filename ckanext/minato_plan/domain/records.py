@@ -6,7 +6,7 @@ fields it compares to decide whether a record is unchanged.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from .distributions import resources_differ
 from .identifiers import ORGANIZATION_NAME
@@ -57,14 +57,34 @@ def _provenance(plan: Plan) -> dict[str, str]:
     return {"ja": "\n".join(ja), "en": "\n".join(en)}
 
 
+def _plan_paragraphs(plan: Plan, lang: str) -> list[str]:
+    """The plan dataset's description: the purpose, the place among other plans, the review
+    and the progress management, as far as the plan file states them."""
+    out = [plan.purpose.get(lang)] if plan.purpose else []
+    if plan.upper_plan or plan.legal_basis:
+        if lang == "ja":
+            place = f"上位計画: {plan.upper_plan.ja}。" if plan.upper_plan else ""
+            if plan.legal_basis:
+                place += f"{plan.legal_basis.ja}として位置付けられています。"
+        else:
+            place = f"Upper plan: {plan.upper_plan.en}." if plan.upper_plan else ""
+            if plan.legal_basis:
+                basis = plan.legal_basis.en
+                place += f" It is also {basis[0].lower()}{basis[1:]}."
+        out.append(place.strip())
+    out += [t.get(lang) for t in (plan.review_note, plan.progress_management) if t]
+    return out
+
+
+def _half_years(halves: tuple, position: int) -> Optional[str]:
+    if position >= len(halves):
+        return None
+    return f"{halves[position].start_fiscal_year}-{halves[position].end_fiscal_year}"
+
+
 def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
     halves = plan.halves
-    notes = {
-        "ja": "\n\n".join([plan.purpose.ja, f"上位計画: {plan.upper_plan.ja}。{plan.legal_basis.ja}として位置付けられています。",
-                           plan.review_note.ja, plan.progress_management.ja]),
-        "en": "\n\n".join([plan.purpose.en, f"Upper plan: {plan.upper_plan.en}. It is also {plan.legal_basis.en[0].lower()}{plan.legal_basis.en[1:]}.",
-                           plan.review_note.en, plan.progress_management.en]),
-    }
+    notes = {lang: "\n\n".join(_plan_paragraphs(plan, lang)) for lang in ("ja", "en")}
     return {
         "type": "plan",
         "name": plan.id,
@@ -79,14 +99,12 @@ def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict
         "end_fiscal_year": plan.end_fiscal_year,
         "period_start": plan.start_date.isoformat(),
         "period_end": plan.end_date.isoformat(),
-        "first_half": f"{halves[0].start_fiscal_year}-{halves[0].end_fiscal_year}",
-        "second_half": f"{halves[1].start_fiscal_year}-{halves[1].end_fiscal_year}",
+        "first_half": _half_years(halves, 0),
+        "second_half": _half_years(halves, 1),
         "review_fiscal_year": plan.review_fiscal_year,
-        "upper_plan": plan.upper_plan.ja,
-        "previous_projects_total": plan.previous_projects["total"],
-        "previous_projects_completed": plan.previous_projects["completed"],
-        "previous_projects_continued": plan.previous_projects["continued"],
-        "previous_projects_merged": plan.previous_projects["merged"],
+        "upper_plan": plan.upper_plan.ja if plan.upper_plan else None,
+        **{f"previous_projects_{part}": (plan.previous_projects or {}).get(part)
+           for part in ("total", "completed", "continued", "merged")},
         "provenance_translated": _provenance(plan),
         # the plan spans every guideline (its DCAT themes are the four guidelines)
         "groups": [{"name": g.group_name} for g in plan.guidelines],
