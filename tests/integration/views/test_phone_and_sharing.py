@@ -285,6 +285,20 @@ class TestCompressionAndCaching:
                                        "If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
 
+    def test_fingerprinted_webassets_are_sent_at_the_smallest_gzip_level(self, app):
+        # a phone on a slow line loads CKAN's CSS and scripts before it paints: they are
+        # compressed once at level 9 (a quarter smaller than level 1), pages stay at level 1
+        href = next(link["href"] for link in _soup(app, "/plan-overview").select(
+            "link[rel=stylesheet]") if "/base/" in link["href"])
+        first = app.get(href, headers={"Accept-Encoding": "gzip"})
+        css = gzip.decompress(first.data)
+        assert len(first.data) == len(gzip.compress(css, compresslevel=9, mtime=0))
+        assert len(first.data) < 0.8 * len(gzip.compress(css, compresslevel=1, mtime=0))
+        again = app.get(href, headers={"Accept-Encoding": "gzip"})
+        assert again.data == first.data
+        plain = app.get(href)
+        assert "Content-Encoding" not in plain.headers and plain.data == css
+
     def test_files_without_a_fingerprint_keep_ckans_cache_header(self, app):
         response = app.get("/minato_plan/og-image.png")
         assert "immutable" not in (response.headers.get("Cache-Control") or "")
