@@ -23,17 +23,11 @@ from support import ordinary
 from support.html_forms import form_data
 from support.staff import headers, member
 
-_state: dict = {}
-
 
 @pytest.fixture
-def portal(loaded_plan):
-    """The plan plus the ordinary datasets (made once: the plan fixture keeps both while
-    nothing else changes them)."""
-    found = tk.get_action("package_search")({}, {"fq": "+dataset_type:dataset", "rows": 0})
-    if found["count"] == 0 or "data" not in _state:
-        _state["data"] = ordinary.create()
-    return _state["data"]
+def portal(plan_with):
+    """The plan plus the ordinary datasets (made once, and again after a test changed them)."""
+    return plan_with("ordinary", ordinary.create)
 
 
 def _users(portal):
