@@ -114,3 +114,21 @@ def test_inconsistent_data_is_rejected():
     del raw["guidelines"][1]["measures"][0]["title"]["en"]
     with pytest.raises(plan_file.PlanFileError, match="title.en"):
         plan_model.parse_plan(raw)
+
+@pytest.mark.parametrize("day, status", [
+    (datetime.date(2021, 3, 31), "upcoming"),
+    (datetime.date(2021, 4, 1), "current"),
+    (datetime.date(2026, 12, 2), "current"),
+    (datetime.date(2027, 3, 31), "current"),
+    (datetime.date(2027, 4, 1), "ended"),
+])
+def test_the_plans_status_follows_its_period(plan, day, status):
+    assert plan.status(day) == status
+    assert status in plan_model.PLAN_STATUSES
+
+
+def test_the_day_is_the_day_in_japan():
+    # 15:00 UTC on 31 March is already 1 April in Japan: the new fiscal year has begun
+    late = datetime.datetime(2027, 3, 31, 15, 0, tzinfo=datetime.timezone.utc)
+    assert plan_model.today_in_japan(late) == datetime.date(2027, 4, 1)
+    assert plan_model.load_plan().status(plan_model.today_in_japan(late)) == "ended"

@@ -118,6 +118,13 @@ class Plan:
         """Every fiscal year of the plan period, oldest first."""
         return tuple(range(self.start_fiscal_year, self.end_fiscal_year + 1))
 
+    def status(self, on: datetime.date) -> str:
+        """One of :data:`PLAN_STATUSES` on the date ``on``: ``upcoming`` before the period's
+        first day, ``current`` within it, ``ended`` after its last day."""
+        if on < self.start_date:
+            return "upcoming"
+        return "current" if on <= self.end_date else "ended"
+
     @property
     def start_date(self) -> datetime.date:
         return fiscal_year_start(self.start_fiscal_year)
@@ -125,6 +132,18 @@ class Plan:
     @property
     def end_date(self) -> datetime.date:
         return fiscal_year_end(self.end_fiscal_year)
+
+
+#: A plan's place in time (:meth:`Plan.status`).
+PLAN_STATUSES = ("upcoming", "current", "ended")
+
+#: Japan Standard Time: a fiscal year starts on 1 April in Japan.
+JST = datetime.timezone(datetime.timedelta(hours=9), "JST")
+
+
+def today_in_japan(now: Optional[datetime.datetime] = None) -> datetime.date:
+    """The date in Japan at ``now`` (an aware time; the current time when None)."""
+    return (now or datetime.datetime.now(datetime.timezone.utc)).astimezone(JST).date()
 
 
 def _find(items: Iterable[Any], attr: str, value: Any) -> Any:

@@ -17,7 +17,7 @@ from flask import Blueprint, Response
 from ckan.plugins import toolkit as tk
 
 from ..domain import charts, pages
-from ..domain.plan import load_plan
+from ..domain.plan import load_plan, today_in_japan
 from ..domain.sitemap import SitemapPage, sitemap_xml, w3c_datetime
 from ..helpers import language_locales
 from ..logic import plan_cache
@@ -47,6 +47,7 @@ def _overview_content(plan: Any) -> str:
     data = pages.build_overview(plan, search_initiatives())
     return tk.render_snippet("minato_plan/snippets/overview_content.html", {
         "plan": plan,
+        "plan_status": plan.status(today_in_japan()),
         "plan_pkg": _plan_dataset(),
         "overview": data,
         "year_chart": charts.bar_chart(data.by_fiscal_year),

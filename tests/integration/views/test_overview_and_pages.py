@@ -48,6 +48,20 @@ class TestOverview:
         assert soup.select_one(".minato-sample-notice") is None
         assert "取組16件" in _text(soup.select_one("nav ul.minato-toc"))
 
+    @pytest.mark.parametrize("path, says", [
+        ("/plan-overview", {"upcoming": "状況 開始前（計画期間は令和3年度から）",
+                            "current": "状況 計画期間中（令和8年度末まで）",
+                            "ended": "状況 終了（計画期間は令和8年度まで）"}),
+        ("/en/plan-overview", {"upcoming": "Status Upcoming: its period starts with FY2021",
+                               "current": "Status In its period, until the end of FY2026",
+                               "ended": "Status Ended: its period ended with FY2026"}),
+    ])
+    def test_the_overview_says_whether_the_plan_is_in_its_period(self, app, path, says):
+        from ckanext.minato_plan.domain.plan import load_plan, today_in_japan
+
+        facts = _text(_page(app, path).select_one("dl.minato-facts"))
+        assert says[load_plan().status(today_in_japan())] in facts
+
     def test_english_overview(self, app):
         soup = _page(app, "/en/plan-overview")
         assert soup.html["lang"] == "en"
