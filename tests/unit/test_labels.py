@@ -13,9 +13,14 @@ def test_fiscal_year_forms(lang, form, expected):
     assert labels.fiscal_year_label(2023, lang, form) == expected
 
 
-def test_reiwa_years_start_in_2019():
-    assert labels.reiwa_label(2019) == "令和1年度"
-    assert labels.reiwa_label(2021) == "令和3年度"
+def test_fiscal_years_are_named_in_their_era():
+    assert labels.era_label(2019) == "令和元年度"
+    assert labels.era_label(2021) == "令和3年度"
+    assert labels.era_label(2018) == "平成30年度"
+    assert labels.era_label(2016) == "平成28年度"  # the year a predecessor plan may start
+    assert labels.era_label(1989) == "平成元年度"
+    assert labels.fiscal_year_label(2016, "ja", "long") == "平成28年度（2016年度）"
+    assert labels.fiscal_year_label(2016, "en", "choice") == "FY2016 (平成28年度)"
 
 
 def test_an_unknown_form_is_an_error():

@@ -86,8 +86,8 @@ def test_previous_plan_projects(plan):
 
 
 def test_reiwa_labels():
-    assert labels.reiwa_label(2021) == "令和3年度"
-    assert labels.reiwa_label(2026) == "令和8年度"
+    assert labels.era_label(2021) == "令和3年度"
+    assert labels.era_label(2026) == "令和8年度"
     assert labels.fiscal_year_label(2023, "en") == "FY2023"
     assert plan_model.fiscal_year_end(2021) == datetime.date(2022, 3, 31)
 

@@ -53,7 +53,7 @@ def initiative_id_pattern(municipality_code: str) -> str:
 
 
 def progress_row_id_pattern(municipality_code: str) -> str:
-    return rf"^{re.escape(municipality_code)}{INITIATIVE_ID_MARK}[0-9]{{3}}-20[0-9]{{2}}$"
+    return rf"^{re.escape(municipality_code)}{INITIATIVE_ID_MARK}[0-9]{{3}}-[0-9]{{4}}$"
 
 
 def indicator_id_pattern(municipality_code: str) -> str:
@@ -62,7 +62,7 @@ def indicator_id_pattern(municipality_code: str) -> str:
 
 def indicator_row_id_pattern(municipality_code: str) -> str:
     return (rf"^{re.escape(municipality_code)}{INITIATIVE_ID_MARK}[0-9]{{3}}-I[0-9]{{2}}"
-            rf"-20[0-9]{{2}}$")
+            rf"-[0-9]{{4}}$")
 
 
 def initiative_number(reference: Any, municipality_code: str) -> Optional[str]:

@@ -36,7 +36,10 @@ RATINGS = {
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = Text("記録なし", "No record")
 
-REIWA_OFFSET = 2018  # 令和1年 = 2019
+#: Japanese eras a fiscal year is named in, newest first: (name, first fiscal year). A fiscal
+#: year takes the era in force for most of it: FY2019 (from April 2019) is 令和元年度, FY1989
+#: 平成元年度.
+ERAS = (("令和", 2019), ("平成", 1989), ("昭和", 1926))
 FISCAL_YEAR_FORMS = ("short", "long", "choice")
 
 
@@ -81,9 +84,15 @@ def new_or_continued_label(code: Any, lang: str) -> str:
     return label(NEW_OR_CONTINUED, code, lang) or ("" if code is None else str(code))
 
 
-def reiwa_label(fiscal_year: int) -> str:
-    """``2021`` -> ``令和3年度``."""
-    return f"令和{int(fiscal_year) - REIWA_OFFSET}年度"
+def era_label(fiscal_year: int) -> str:
+    """The fiscal year in the Japanese era: ``2021`` -> ``令和3年度``, ``2019`` -> ``令和元年度``,
+    ``2016`` -> ``平成28年度``."""
+    fy = int(fiscal_year)
+    for era, first in ERAS:
+        if fy >= first:
+            year = fy - first + 1
+            return f"{era}{'元' if year == 1 else year}年度"
+    raise ValueError(f"no Japanese era known for fiscal year {fy}")
 
 
 def fiscal_year_label(fiscal_year: int, lang: str = "ja", form: str = "short") -> str:
@@ -94,7 +103,7 @@ def fiscal_year_label(fiscal_year: int, lang: str = "ja", form: str = "short") -
     - ``choice``: 令和5年度（2023） / FY2023 (令和5年度) (form choices, upload preview).
     """
     fy = int(fiscal_year)
-    reiwa = reiwa_label(fy)
+    reiwa = era_label(fy)
     if form not in FISCAL_YEAR_FORMS:
         raise ValueError(f"unknown fiscal year form {form!r}")
     if lang == "en":

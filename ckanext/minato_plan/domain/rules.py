@@ -45,8 +45,8 @@ def fiscal_year(value: Any) -> int:
     if fy not in plan.fiscal_years:
         first, last = plan.start_fiscal_year, plan.end_fiscal_year
         raise FieldError(
-            f"年度は{first}（{labels.reiwa_label(first)}）から"
-            f"{last}（{labels.reiwa_label(last)}）の範囲で入力してください（入力値: {fy}）。",
+            f"年度は{first}（{labels.era_label(first)}）から"
+            f"{last}（{labels.era_label(last)}）の範囲で入力してください（入力値: {fy}）。",
             f"Fiscal year must be between {first} and {last} (got {fy}).")
     return fy
 

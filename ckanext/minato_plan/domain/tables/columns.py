@@ -103,10 +103,10 @@ _FISCAL_YEAR = Column(
 
 _FISCAL_YEAR_LABEL = Column(
     "fiscal_year_label", "年度表記", "fiscal_year_label", "string", True,
-    "年度の和暦表記（令和N年度）。英語版は「FY2023」の形式。",
-    "The fiscal year as people read it: 令和N年度 in the Japanese variant, FY2023 in the English "
-    "variant.",
-    example="令和5年度", pattern=r"^(令和[0-9]+年度|FY[0-9]{4})$")
+    "年度の和暦表記（例: 令和5年度、令和元年度、平成28年度）。英語版は「FY2023」の形式。",
+    "The fiscal year as people read it: its Japanese era year (e.g. 令和5年度, 令和元年度, "
+    "平成28年度) in the Japanese variant, FY2023 in the English variant.",
+    example="令和5年度", pattern=r"^((昭和|平成|令和)([0-9]+|元)年度|FY[0-9]{4})$")
 
 
 _STATUS_JA = tuple(ja for ja, _en in labels.STATUSES.values())
