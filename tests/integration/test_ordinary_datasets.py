@@ -222,9 +222,11 @@ WITH_DATASET_SCHEMA = ("ckanext.minato_plan.schemas:plan.yaml "
 
 
 @pytest.mark.ckan_config("scheming.dataset_schemas", WITH_DATASET_SCHEMA)
-def test_a_portal_with_a_scheming_dataset_schema_serves_the_same_pages(app, portal):
+def test_a_portal_with_a_scheming_dataset_schema_serves_the_same_pages(app, plan_with):
     """The other choice a portal has: ordinary datasets under scheming's own ``dataset``
-    schema. Every page still answers, and the RDF keeps the organization as publisher."""
+    schema (created under it). Every page still answers, and the RDF keeps the organization as
+    publisher."""
+    portal = plan_with("ordinary datasets under scheming's dataset schema", ordinary.create)
     failures = []
     for name, dataset in portal["datasets"].items():
         if dataset.get("private"):

@@ -49,9 +49,9 @@ class TestOverview:
         assert "取組16件" in _text(soup.select_one("nav ul.minato-toc"))
 
     @pytest.mark.parametrize("path, says", [
-        ("/plan-overview", {"upcoming": "状況 開始前（計画期間は令和3年度から）",
-                            "current": "状況 計画期間中（令和8年度末まで）",
-                            "ended": "状況 終了（計画期間は令和8年度まで）"}),
+        ("/plan-overview", {"upcoming": "状況 開始前：計画期間は令和3年度（2021年度）から",
+                            "current": "状況 計画期間中：令和8年度（2026年度）末まで",
+                            "ended": "状況 終了：計画期間は令和8年度（2026年度）まで"}),
         ("/en/plan-overview", {"upcoming": "Status Upcoming: its period starts with FY2021",
                                "current": "Status In its period, until the end of FY2026",
                                "ended": "Status Ended: its period ended with FY2026"}),
