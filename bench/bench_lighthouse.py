@@ -19,11 +19,11 @@ Each page, with its stylesheets and scripts, is requested once before it is audi
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
 import subprocess
-import gzip
 import sys
 import tempfile
 from typing import Any

@@ -1377,14 +1377,10 @@ def _stock_copy(pkg: dict[str, Any]) -> dict[str, Any]:
 
 def _growth_plan(n: int) -> Any:
     """The plan with ``n`` initiatives: the real 39 and copies of them (numbers 40..n)."""
-    import importlib.resources
-
-    import yaml
-
+    from ckanext.minato_plan.domain import plan_file
     from ckanext.minato_plan.domain.plan import build_plan
 
-    raw = yaml.safe_load(importlib.resources.files("ckanext.minato_plan").joinpath(
-        "data/plan.yaml").read_text(encoding="utf-8"))
+    raw = plan_file.read(plan_file.embedded_text())
     originals = []
     for guideline in raw["guidelines"]:
         for measure in guideline["measures"]:

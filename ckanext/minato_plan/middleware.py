@@ -222,10 +222,11 @@ class CompressAndCache:
         prefix = config.webassets_url()
         return path.startswith(prefix + "/") and bool(_FINGERPRINTED.search(path[len(prefix):]))
 
-    def _cache_headers(self, environ: dict[str, Any], status: str,
-                       headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    @staticmethod
+    def _cache_headers(status: str, headers: list[tuple[str, str]],
+                       asset: bool) -> list[tuple[str, str]]:
         max_age = config.asset_max_age()
-        if (max_age > 0 and status[:3] in ("200", "304") and self._fingerprinted(environ)):
+        if max_age > 0 and status[:3] in ("200", "304") and asset:
             return _without(headers, "Cache-Control", "Expires", "Pragma") + [
                 ("Cache-Control", f"public, max-age={max_age}, immutable")]
         return headers
@@ -254,17 +255,17 @@ class CompressAndCache:
         return True, headers + [("Content-Encoding", "gzip")]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        state: dict[str, bool] = {}
+        state: dict[str, bool] = {"asset": self._fingerprinted(environ)}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
-            headers = self._cache_headers(environ, status, list(headers))
+            headers = self._cache_headers(status, list(headers), state["asset"])
             state["gzip"], headers = self._compress(environ, status, headers)
             return start_response(status, headers, exc_info)
 
         app_iter = self.app(environ, capture)
         if "gzip" in state and not state["gzip"]:
             return app_iter
-        if state.get("gzip") and self._fingerprinted(environ):
+        if state.get("gzip") and state.get("asset"):
             return [self._gzipped_asset(environ.get("PATH_INFO") or "", app_iter)]
         return self._body(app_iter, state)
 

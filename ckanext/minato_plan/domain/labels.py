@@ -103,16 +103,16 @@ def fiscal_year_label(fiscal_year: int, lang: str = "ja", form: str = "short") -
     - ``choice``: 令和5年度（2023） / FY2023 (令和5年度) (form choices, upload preview).
     """
     fy = int(fiscal_year)
-    reiwa = era_label(fy)
+    era = era_label(fy)
     if form not in FISCAL_YEAR_FORMS:
         raise ValueError(f"unknown fiscal year form {form!r}")
     if lang == "en":
-        return f"FY{fy} ({reiwa})" if form == "choice" else f"FY{fy}"
+        return f"FY{fy} ({era})" if form == "choice" else f"FY{fy}"
     if form == "long":
-        return f"{reiwa}（{fy}年度）"
+        return f"{era}（{fy}年度）"
     if form == "choice":
-        return f"{reiwa}（{fy}）"
-    return reiwa
+        return f"{era}（{fy}）"
+    return era
 
 
 def fiscal_year_label_dict(fiscal_year: int, form: str = "short") -> dict[str, str]:

@@ -64,6 +64,13 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema())
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """YAML's safe loader, refusing a key written twice in one mapping (YAML would keep the
     second and drop the first without a word)."""
@@ -71,14 +78,14 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
+    seen: set[Any] = set()
     for key_node, _value_node in node.value:
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping", node.start_mark,
                 f"found the key {key!r} twice", key_node.start_mark)
-        seen[key] = True
+        seen.add(key)
     return loader.construct_mapping(node)
 
 
@@ -158,21 +165,17 @@ def _schema_problem(error: Any) -> Problem:
 
 def schema_problems(raw: Any) -> list[Problem]:
     """Everything in ``raw`` that the JSON Schema refuses, ordered by where it is."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(raw), key=lambda e: [
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: [
         (0, p) if isinstance(p, int) else (1, p) for p in e.absolute_path])
     return [_schema_problem(e) for e in errors]
 
 
-def _items(raw: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict, dict, dict]]:
-    """Each initiative with its path, measure and guideline."""
+def _initiatives(raw: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Each initiative of the file with its path."""
     for gi, guideline in enumerate(raw["guidelines"]):
         for mi, measure in enumerate(guideline["measures"]):
             for ii, initiative in enumerate(measure["initiatives"]):
-                yield (("guidelines", gi, "measures", mi, "initiatives", ii), initiative,
-                       measure, guideline)
+                yield ("guidelines", gi, "measures", mi, "initiatives", ii), initiative
 
 
 _Add = Callable[[Iterable[Any], Any, str, str], None]
@@ -248,7 +251,7 @@ def _structure_rules(raw: dict[str, Any], add: _Add) -> None:
 
 def _numbering_rules(raw: dict[str, Any], add: _Add) -> None:
     numbers: dict[int, tuple[Any, ...]] = {}
-    for parts, initiative, _measure, _guideline in _items(raw):
+    for parts, initiative in _initiatives(raw):
         number = initiative["number"]
         if number in numbers:
             add(parts + ("number",), number, f"{path_text(numbers[number])} と重複しています",

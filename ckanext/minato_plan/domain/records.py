@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from .distributions import resources_differ
 from .identifiers import ORGANIZATION_NAME
-from .plan import Plan, initiative_notes
+from .plan import Half, Plan, initiative_notes
 
 
 def organization_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _plan_paragraphs(plan: Plan, lang: str) -> list[str]:
     return out
 
 
-def _half_years(halves: tuple, position: int) -> Optional[str]:
+def _half_years(halves: tuple[Half, ...], position: int) -> Optional[str]:
     if position >= len(halves):
         return None
     return f"{halves[position].start_fiscal_year}-{halves[position].end_fiscal_year}"
