@@ -53,8 +53,7 @@ CORES = {"stock": "bench_search_stock", "ja": "bench_search_ja"}
 QF_OPTION = "ckanext.minato_plan.search.qf"
 DEFTYPE_OPTION = "ckanext.minato_plan.search.deftype"
 MM_OPTION = "ckanext.minato_plan.search.mm"
-PF_OPTION = "ckanext.minato_plan.search.pf"
-CKAN_QUERY = {QF_OPTION: "", DEFTYPE_OPTION: "", MM_OPTION: "", PF_OPTION: ""}
+CKAN_QUERY = {QF_OPTION: "", DEFTYPE_OPTION: "", MM_OPTION: ""}
 # name -> (schema/core, query options; None = the plugin's configured values)
 SETUPS = {
     "stock": ("stock", CKAN_QUERY),
@@ -235,7 +234,7 @@ def describe_setups(params: dict[str, str]) -> None:
     print("  ja+ckanq      our schema (tools/solr/schema-ja.xml) + CKAN's query")
     print("  ja            our schema + the plugin's query parameters (what the portal runs):")
     print(f"                defType={params[DEFTYPE_OPTION]} qf={params[QF_OPTION]}")
-    print(f"                mm={params[MM_OPTION]} pf={params[PF_OPTION]} (q.op=OR)")
+    print(f"                mm={params[MM_OPTION]} (edismax_or: q.op=OR, pf of solrconfig.xml)")
 
 
 def report(title: str, setups: dict[str, list[dict[str, Any]]], misses: bool) -> None:
@@ -325,7 +324,6 @@ def main() -> int:
     parser.add_argument("--qf", help=f"override {QF_OPTION} for the plugin's setups")
     parser.add_argument("--deftype", help=f"override {DEFTYPE_OPTION} for the plugin's setups")
     parser.add_argument("--mm", help=f"override {MM_OPTION} for the plugin's setups")
-    parser.add_argument("--pf", help=f"override {PF_OPTION} for the plugin's setups")
     parser.add_argument("--misses", action="store_true", help="list the queries each setup misses")
     parser.add_argument("--setups", default=",".join(SETUPS),
                         help="comma-separated setups to run (default: all)")
@@ -352,8 +350,7 @@ def main() -> int:
         params = {QF_OPTION: args.qf if args.qf is not None else config.get(QF_OPTION),
                   DEFTYPE_OPTION: (args.deftype if args.deftype is not None
                                    else config.get(DEFTYPE_OPTION)),
-                  MM_OPTION: args.mm if args.mm is not None else config.get(MM_OPTION),
-                  PF_OPTION: args.pf if args.pf is not None else config.get(PF_OPTION)}
+                  MM_OPTION: args.mm if args.mm is not None else config.get(MM_OPTION)}
         indexing: dict[str, dict[str, Any]] = {}
         results: dict[str, dict[str, list[dict[str, Any]]]] = {title: {} for title in files}
         latencies: dict[str, float] = {}

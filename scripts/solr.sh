@@ -125,16 +125,23 @@ show_logs() {
 
 # --- fetch -----------------------------------------------------------------------------
 
+# The launcher and the configset's query parser (tools/solr/plugins/*.java, named in
+# solrconfig.xml) compiled against the jar set, into the launcher's classpath folder; again
+# whenever a source is newer than the last build.
 build_launcher() {
-  local src=$TOOLS/$LAUNCHER_CLASS.java cls=$LAUNCHER_DIR/$LAUNCHER_CLASS.class tmp
-  if [[ -f $cls && ! $src -nt $cls ]]; then return 0; fi
-  command -v javac >/dev/null || die "javac not found (a JDK 17+ is required to compile $src)"
+  local stamp=$LAUNCHER_DIR/.built tmp src stale=0
+  local -a sources=("$TOOLS/$LAUNCHER_CLASS.java" "$TOOLS"/plugins/*.java)
+  [[ -f $stamp ]] || stale=1
+  for src in "${sources[@]}"; do [[ $src -nt $stamp ]] && stale=1; done
+  [[ $stale -eq 1 ]] || return 0
+  command -v javac >/dev/null || die "javac not found (a JDK 17+ is required to compile ${sources[*]})"
   tmp=$LAUNCHER_DIR.tmp
   rm -rf "$tmp" && mkdir -p "$tmp"
-  javac -nowarn -encoding UTF-8 --release 17 -cp "$LIB/*" -d "$tmp" "$src" \
-    || die "compiling $src failed"
+  javac -nowarn -encoding UTF-8 --release 17 -cp "$LIB/*" -d "$tmp" "${sources[@]}" \
+    || die "compiling ${sources[*]} failed"
+  touch "$tmp/.built"
   rm -rf "$LAUNCHER_DIR" && mv "$tmp" "$LAUNCHER_DIR"
-  say "compiled $LAUNCHER_CLASS -> ${LAUNCHER_DIR#"$ROOT"/}"
+  say "compiled $LAUNCHER_CLASS and the query parser plugins -> ${LAUNCHER_DIR#"$ROOT"/}"
 }
 
 cmd_fetch() {

@@ -112,7 +112,7 @@ def search_settings() -> QuerySettings:
     """How free-text dataset searches go to Solr (``ckanext.minato_plan.search.*``; an empty
     option keeps CKAN's own)."""
     return QuerySettings(qf=_get("search.qf") or "", def_type=_get("search.deftype") or "",
-                         mm=_get("search.mm") or "", pf=_get("search.pf") or "")
+                         mm=_get("search.mm") or "")
 
 
 def heal_sweep_delay() -> int:

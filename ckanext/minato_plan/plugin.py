@@ -42,8 +42,6 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         dcat_profile.configure(config_)
         schemaorg.configure(config_)
         csrf.configure(config_)  # remember-me cookie SameSite=Lax
-        config_["ckan.search.solr_allowed_query_parsers"] = search.allowed_query_parsers(
-            config_.get("ckan.search.solr_allowed_query_parsers"), config.search_settings())
 
     # IMiddleware: the DataStore's CSV/TSV dumps without live formulas (views/datastore_dump.py);
     # initiative and plan edit forms: 409 / 503 with the input kept (views/dataset_form.py);

@@ -248,12 +248,20 @@ def test_the_translation_check_of_the_build_fails_without_compiled_catalogs(tmp_
 def test_solr_image_carries_the_configset_of_the_local_solr():
     local_version = re.search(r"^SOLR_VERSION=(\S+)$", (ROOT / "scripts" / "solr.sh").read_text(),
                               re.M).group(1)
-    assert instructions(SOLR_DOCKERFILE)[0] == ("FROM", f"solr:{local_version}")
+    stages = [rest.split() for keyword, rest in instructions(SOLR_DOCKERFILE) if keyword == "FROM"]
+    assert stages[0] == [f"solr:{local_version}", "AS", "solr-base"]
+    assert stages[-1] == ["solr-base"]   # the image is that Solr, with the files below
     configset = "/opt/solr/server/solr/configsets/ckan/conf"
     copied = {s: dest.rstrip("/") for sources, dest in copies(SOLR_DOCKERFILE) for s in sources}
     # scripts/solr.sh installs tools/solr/conf/* and schema-ja.xml as schema.xml (SOLR_SCHEMA=ja)
     assert copied["tools/solr/conf/"] == configset
     assert copied["tools/solr/schema-ja.xml"] == f"{configset}/schema.xml"
+    # the query parser solrconfig.xml names, compiled from the sources scripts/solr.sh compiles
+    assert copied["tools/solr/plugins/"] == "/src"
+    runs = " ".join(rest for keyword, rest in instructions(SOLR_DOCKERFILE) if keyword == "RUN")
+    assert "javac" in runs and "/src/*.java" in runs
+    assert "/minato-plan-solr.jar /opt/solr/server/solr-webapp/webapp/WEB-INF/lib/" in " ".join(
+        rest for keyword, rest in instructions(SOLR_DOCKERFILE) if keyword == "COPY")
     cmd = json.loads(dict(instructions(SOLR_DOCKERFILE))["CMD"])
     assert cmd == ["solr-precreate", "ckan", configset.rsplit("/conf", 1)[0]]
     # the core CKAN asks for, locally and in compose

@@ -99,3 +99,25 @@ def test_question_words_and_residents_synonyms_at_query_time():
     tokens = _analyse("text", "ごみの出し方を知りたい", side="query")
     assert "廃棄" in tokens and "知る" not in tokens
     assert "telework" in _analyse("text", "work from home", side="query")
+
+
+def _parsed(**params):
+    response = requests.get(f"{tk.config['solr_url']}/select", params={
+        "defType": "edismax_or", "qf": "title text", "mm": "1<-1 3<50%", "q.op": "AND",
+        "rows": 0, "wt": "json", "debugQuery": "true", **params}, timeout=30)
+    response.raise_for_status()
+    return response.json()["debug"]["parsedquery"]
+
+
+def test_the_configsets_parser_keeps_the_words_optional_whatever_q_op_is_sent():
+    # CKAN sends every search with q.op=AND; edismax_or (tools/solr/plugins/) overrides it,
+    # so that the words meet mm (here 2 of 3) instead of all being required
+    parsed = _parsed(q="防災 図書館 zzqxwv", sort="name asc")
+    assert parsed.endswith("~2")
+    assert "+DisjunctionMaxQuery" not in parsed.split("(", 1)[1]
+
+
+def test_the_configsets_parser_boosts_title_phrases_only_when_ranked_by_score():
+    assert 'title:"防災 図書館"' in _parsed(q="防災 図書館", sort="score desc")
+    assert 'title:"防災 図書館"' in _parsed(q="防災 図書館")
+    assert 'title:"防災 図書館"' not in _parsed(q="防災 図書館", sort="name asc")

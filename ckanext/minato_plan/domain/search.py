@@ -4,11 +4,11 @@ CKAN 2.12 sends free-text searches to Solr's ``dismax`` parser
 on the fields ``name^4 title^4 tags^2 groups^2 text`` (``ckan.lib.search.query``) and offers
 no setting for either. The Japanese-aware Solr schema (tools/solr/schema-ja.xml) adds
 CJK-bigram twins of the title and of the catch-all text (``title_cjk``, ``text_cjk``) that find
-parts of Japanese compounds; ``query_params`` adds them to a search, and chooses ``edismax``,
-unless the caller chose its own ``qf`` or ``defType``. ``edismax`` analyses the whole query per
-field and applies CKAN's minimum-match (``mm``) to the words it yields: a Japanese query with
-no spaces (標準化 = 標準 + 化) must match its words together, where ``dismax`` would take any
-one of them (化 alone matches every 〜化 in the plan).
+parts of Japanese compounds; ``query_params`` adds them to a search, and chooses the
+configset's ``edismax_or`` parser, unless the caller chose its own ``qf`` or ``defType``. Like
+``edismax``, it analyses the whole query per field and applies the minimum-match (``mm``) to
+the words it yields: a Japanese query with no spaces (標準化 = 標準 + 化) must match its words
+together, where ``dismax`` would take any one of them (化 alone matches every 〜化 in the plan).
 
 The facet labels come from the plan model, so that a facet item reads
 「1-1 「新しい生活様式」に対応した…」 (or its English title) instead of a bare code.
@@ -30,21 +30,12 @@ class QuerySettings:
     qf: str = ""           # query fields; "" keeps CKAN's
     def_type: str = ""     # query parser; "" keeps CKAN's dismax
     mm: str = ""           # minimum should match; "" keeps CKAN's (2<-1 5<80%)
-    pf: str = ""           # phrase fields of edismax (boost where the words stand together)
 
-
-#: The parser whose words are optional (q.op=OR, under ``mm``) when the plugin chooses it.
-EDISMAX = "edismax"
 
 #: The order of a free-text search nobody chose an order for: CKAN's "Relevance" option of the
 #: search page (the same string, so the page shows it selected). The portal's
 #: ``ckan.search.default_package_sort`` (name order) still orders lists without words.
 RELEVANCE_SORT = "score desc, metadata_modified desc"
-
-
-def sorted_by_score(sort: Any) -> bool:
-    """Whether results in this ``sort`` are ranked by Solr's score first."""
-    return isinstance(sort, str) and sort.strip().lower().startswith("score")
 
 
 def is_free_text(q: Any) -> bool:
@@ -53,10 +44,6 @@ def is_free_text(q: Any) -> bool:
     if not isinstance(q, str) or not q.strip():
         return False
     return ":" not in q and "{!" not in q and q.strip() not in ('""', "''")
-
-
-def _local_value(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 #: A word of Latin letters and digits that the tokenizer cuts into pieces: letters next to digits
@@ -85,20 +72,19 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
     """``search_params`` with the plugin's ``qf``, ``mm`` and parser where the caller did not
     send them.
 
-    With ``edismax`` and free text, the query carries its own parser settings as local
-    parameters (``{!edismax q.op=OR mm.autoRelax=true pf=…}words``, sent with ``defType=lucene``):
-    CKAN sends every search with ``q.op=AND``, which makes every word required and ``mm`` void,
-    and lets through neither ``q.op`` nor ``pf``. The words then need only meet ``mm`` (a
-    question's 「知りたい」 or a word no initiative uses no longer zeroes the result), and the
-    ranking rewards the results that have most of them, and together. Code words (5G,
-    COVID-19) go as phrases (``quote_code_words``).
+    The parser is meant to be the configset's ``edismax_or`` (tools/solr/conf/solrconfig.xml):
+    edismax whose words are optional under ``mm`` whatever ``q.op`` CKAN sends (it sends
+    ``AND`` with every search, which would make each word required), so that a question's
+    「知りたい」 or a word no initiative uses no longer zeroes the result, with a title phrase
+    boost when ranked by score. Its settings live in Solr, so the query goes as typed (no
+    local parameters for CKAN to parse), code words (5G, COVID-19) as phrases
+    (``quote_code_words``).
 
     Free text without a chosen order (``sort`` absent or CKAN's ``rank``) is ranked by
-    relevance (``RELEVANCE_SORT``); ``pf`` only changes scores, so it is left out when the
-    results are not ordered by score."""
+    relevance (``RELEVANCE_SORT``)."""
     managed = bool(settings.qf.strip() or settings.def_type.strip())
-    if managed and is_free_text(search_params.get("q")) \
-            and search_params.get("sort") in (None, "", "rank"):
+    q = search_params.get("q")
+    if managed and is_free_text(q) and search_params.get("sort") in (None, "", "rank"):
         search_params["sort"] = RELEVANCE_SORT
     if settings.qf.strip() and not search_params.get("qf"):
         search_params["qf"] = " ".join(settings.qf.split())
@@ -106,16 +92,16 @@ def query_params(search_params: dict[str, Any], settings: QuerySettings) -> dict
         search_params["mm"] = settings.mm.strip()
     parser = settings.def_type.strip()
     if parser and not search_params.get("defType"):
-        q = search_params.get("q")
-        if parser == EDISMAX and is_free_text(q):
-            local = ["edismax", "q.op=OR", "mm.autoRelax=true"]
-            if settings.pf.strip() and sorted_by_score(search_params.get("sort")):
-                local.append("pf=" + _local_value(" ".join(settings.pf.split())))
-            search_params["q"] = "{!" + " ".join(local) + "}" + quote_code_words(q.strip())
-            search_params["defType"] = "lucene"
-        else:
-            search_params["defType"] = parser
+        search_params["defType"] = parser
+        if is_free_text(q):
+            search_params["q"] = quote_code_words(q.strip())
     return search_params
+
+
+def is_unknown_parser(message: Any, parser: str) -> bool:
+    """Whether a Solr error says it has no query parser named ``parser`` (a core whose
+    configset is not this project's, e.g. CKAN's stock one, has no ``edismax_or``)."""
+    return bool(parser) and f"invalid query parser '{parser}'" in str(message)
 
 
 #: Fields whose query analysis expands synonyms (the text type of tools/solr/schema-ja.xml).
@@ -164,18 +150,6 @@ def collations(spellcheck: Any, query: str, limit: int = MAX_SUGGESTIONS) -> lis
                 and text.strip() not in out:
             out.append(text.strip())
     return out[:limit]
-
-
-def allowed_query_parsers(allowed: Any, settings: QuerySettings) -> list[str]:
-    """CKAN's ``ckan.search.solr_allowed_query_parsers`` with ``edismax`` added when the
-    plugin sends it as a local parameter (CKAN refuses local parameters of other parsers)."""
-    if isinstance(allowed, str):
-        parsers = allowed.split()
-    else:
-        parsers = [str(p) for p in (allowed or [])]
-    if settings.def_type.strip() == EDISMAX and EDISMAX not in parsers:
-        parsers.append(EDISMAX)
-    return parsers
 
 
 # Facet fields of dataset search: (index field, title ja, title en). The index fields are

@@ -199,13 +199,30 @@ def package_search(original_action, context, data_dict):
     try:
         return _search_dependent(original_action, context, data_dict, retry_cut_off=True)
     except SearchError as err:
+        settings = config.search_settings()
+        if not asked.get("defType") and search.is_unknown_parser(err, settings.def_type):
+            # a Solr core without this project's configset: CKAN's own parser, and a warning
+            # saying what to install, instead of a 500 page on every search
+            _warn_parser_missing(settings.def_type)
+            return package_search(original_action, context, dict(asked, defType="dismax"))
         # a long query whose words all have many synonyms: asked again on the fields without
         # synonyms (readings and bigrams), instead of a 500 page
         if asked.get("qf") or not search.is_too_many_clauses(err):
             raise
         log.info("package_search: query too large with synonyms, asked without them")
-        retry = dict(asked, qf=search.without_synonyms(config.search_settings()))
+        retry = dict(asked, qf=search.without_synonyms(settings))
         return _search_dependent(original_action, context, retry, retry_cut_off=True)
+
+
+_warned_parsers: set[str] = set()
+
+
+def _warn_parser_missing(parser: str) -> None:
+    if parser not in _warned_parsers:
+        _warned_parsers.add(parser)
+        log.warning("Solr has no query parser %r (ckanext.minato_plan.search.deftype): dataset "
+                    "searches use CKAN's dismax. Install tools/solr/conf/solrconfig.xml and the "
+                    "class of tools/solr/plugins/ in Solr, or set the option empty.", parser)
 
 
 @tk.chained_action
