@@ -94,6 +94,26 @@ def check_plan(plan_files):
         raise SystemExit(1)
 
 
+@minato_plan.command()
+@click.option("--dry-run", is_flag=True,
+              help="書き換えずに対象を数える / Only list the initiatives to rewrite.")
+def migrate(dry_run: bool):
+    """以前の形式で保存された取組を現在の形式に書き換える / Rewrite initiatives stored in an
+    earlier form of the schema (indicator targets and actuals per fiscal year) in today's form."""
+    from .logic import migration
+
+    started = time.monotonic()
+    report = migration.migrate(dry_run=dry_run, echo=click.echo)
+    prefix = "[dry run] " if dry_run else ""
+    click.echo(f"{prefix}Initiatives / 取組: {report.checked} checked, "
+               f"{len(report.migrated)} rewritten, {len(report.failed)} failed "
+               f"({time.monotonic() - started:.1f} s)")
+    if report.failed:
+        raise click.ClickException(
+            "書き換えられなかった取組があります（元のまま） / Some initiatives could not be "
+            f"rewritten and were left as they were: {', '.join(report.failed)}")
+
+
 @minato_plan.command("datastore-refresh")
 def datastore_refresh():
     """計画の表をDataStoreに読み込み直す / Rebuild the plan's tables in the DataStore."""

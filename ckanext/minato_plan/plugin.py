@@ -12,7 +12,7 @@ from . import config, helpers, middleware, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
-from .logic import auth, consistency, licenses
+from .logic import auth, consistency, licenses, migration
 from .views import csrf, dataset_form, datastore_dump
 
 
@@ -71,6 +71,7 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         consistency.dataset_touched(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        migration.show_in_todays_form(context, pkg_dict)  # not yet migrated: shown as if it were
         consistency.dataset_shown(pkg_dict)
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:

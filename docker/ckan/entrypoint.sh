@@ -7,7 +7,8 @@
 #   worker    exec `ckan jobs worker` (CKAN's RQ worker; runs the plugin's heal job); arguments
 #             after `worker` go to it (e.g. queue names)
 #   init      `ckan db init`, `ckan db upgrade -p activity`, `ckan datastore set-permissions`
-#             (when CKAN_DATASTORE_SET_PERMISSIONS=true), `ckan minato-plan load` (idempotent) and
+#             (when CKAN_DATASTORE_SET_PERMISSIONS=true), `ckan minato-plan migrate`,
+#             `ckan minato-plan load` (idempotent) and
 #             `ckan minato-plan repair`, under a lock on the storage volume; then exit
 #   config    write the ini only, print its path
 #   anything else is executed as a command with the ini in place, e.g. `ckan search-index rebuild`
@@ -275,6 +276,8 @@ init() {
   if is_true "${CKAN_DATASTORE_SET_PERMISSIONS:-false}"; then
     datastore_permissions
   fi
+  # initiatives stored in an earlier form of the schema, rewritten through CKAN's actions
+  "$CKAN" minato-plan migrate
   if is_true "${CKAN_LOAD_PLAN:-true}"; then
     say "loading the plan (idempotent: a second run changes nothing)"
     local opts=()

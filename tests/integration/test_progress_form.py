@@ -66,7 +66,9 @@ def test_edit_save_show_round_trip_keeps_the_sample_flag(app, editor, two_years)
     form["progress-1-rating"] = "B"
     form["progress-1-summary_en"] = "Rolled out to all departments"
     form["indicators-0-name_ja"] = "テレワーク実施率"
-    form["indicators-0-actual_2023"] = "45.5"
+    form["indicator_values-0-indicator"] = "1"
+    form["indicator_values-0-fiscal_year"] = "2023"
+    form["indicator_values-0-actual"] = "45.5"
     form["save"] = ""
     response = app.post(URL, data=form, headers=headers(editor), follow_redirects=False)
     assert response.status_code == 302, response.body
@@ -75,7 +77,8 @@ def test_edit_save_show_round_trip_keeps_the_sample_flag(app, editor, two_years)
     assert progress[2023]["summary_en"] == "Rolled out to all departments"
     assert progress[2023]["summary_ja"] == two_years[1]["summary_ja"]
     assert progress[2022]["sample"] is True and not progress[2023].get("sample")
-    assert show(NUMBER)["indicators"][0]["actual_2023"] == "45.5"
+    assert show(NUMBER)["indicator_values"] == [
+        {"indicator": 1, "fiscal_year": 2023, "actual": "45.5"}]
     page = app.get(f"/initiative/{initiative_name(NUMBER)}").body
     assert two_years[1]["summary_ja"] in page
     assert 'id="progress-last-updated"' in page and editor["name"] in page

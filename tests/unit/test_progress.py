@@ -39,3 +39,44 @@ def test_arrange_places_items_by_measure_and_number_and_drops_unknown_measures()
     first = groups[0].measures[0]
     assert first.measure.code == "1-1" and [i["n"] for i in first.items] == [1, 3]
     assert sum(len(g.items) for g in groups) == 2
+
+
+# --- indicator values: one entry per indicator and fiscal year ---------------------------------
+
+LEGACY = {"indicators": [{"name_ja": "実施率", "unit": "%", "target_2021": "10",
+                          "actual_2021": "12.25", "target_2026": "1000", "actual_2024": ""},
+                         {"name_ja": "件数", "actual_2023": "-2"}]}
+TODAY = {"indicators": [{"name_ja": "実施率", "unit": "%"}, {"name_ja": "件数"}],
+         "indicator_values": [{"indicator": 1, "fiscal_year": 2021, "target": "10",
+                               "actual": "12.25"},
+                              {"indicator": 1, "fiscal_year": 2026, "target": "1000"},
+                              {"indicator": "2", "fiscal_year": "2023", "actual": "-2"}]}
+
+
+def test_the_earlier_per_year_keys_and_todays_entries_read_the_same():
+    assert progress.indicator_values(LEGACY) == progress.indicator_values(TODAY) == [
+        {"indicator": 1, "fiscal_year": 2021, "target": "10", "actual": "12.25"},
+        {"indicator": 1, "fiscal_year": 2026, "target": "1000"},
+        {"indicator": 2, "fiscal_year": 2023, "actual": "-2"}]
+    assert progress.indicators(LEGACY) == progress.indicators(TODAY) == TODAY["indicators"]
+
+
+def test_indicator_years_cover_every_year_asked_for():
+    years = progress.indicator_years(TODAY, [2021, 2022, 2023])
+    assert years == [[(2021, "10", "12.25"), (2022, None, None), (2023, None, None)],
+                     [(2021, None, None), (2022, None, None), (2023, None, "-2")]]
+
+
+def test_an_entry_of_today_wins_over_an_earlier_key_of_the_same_year():
+    both = dict(LEGACY, indicator_values=[{"indicator": 1, "fiscal_year": 2021, "target": "11"}])
+    assert progress.indicator_values(both)[0] == {"indicator": 1, "fiscal_year": 2021,
+                                                  "target": "11"}
+
+
+def test_only_datasets_in_the_earlier_form_are_split():
+    split = progress.split_legacy_indicators(LEGACY)
+    assert split == {"indicators": TODAY["indicators"],
+                     "indicator_values": progress.indicator_values(TODAY)}
+    assert progress.split_legacy_indicators(TODAY) is None
+    assert progress.split_legacy_indicators({"indicators": "[]"}) is None
+    assert progress.split_legacy_indicators({}) is None

@@ -85,3 +85,18 @@ def test_duplicate_fiscal_years_point_at_the_repeat():
 def test_non_ascii_digits_are_a_clear_error_not_a_crash(value):
     with pytest.raises(rules.FieldError, match="whole number"):
         rules.fiscal_year(value)
+
+
+def test_indicator_values_name_an_existing_indicator_once_per_year_with_a_value():
+    entries = [{"indicator": 1, "fiscal_year": 2023, "target": "5"},
+               {"indicator": 3, "fiscal_year": 2023, "target": "5"},          # no indicator 3
+               {"indicator": 1, "fiscal_year": 2023, "actual": "4"},          # 1 / 2023 twice
+               {"indicator": 2, "fiscal_year": 2024, "target": "", "actual": None}]  # no value
+    problems = [(i, field, str(err)) for i, field, err in
+                rules.indicator_value_problems(entries, indicator_count=2)]
+    assert [(i, field) for i, field, _ in problems] == [
+        (1, "indicator"), (2, "fiscal_year"), (3, "target")]
+    assert "指標3はありません" in problems[0][2] and "no indicator 3" in problems[0][2]
+    assert "1件目" in problems[1][2] and "already entry 1" in problems[1][2]
+    assert "Give a target, an actual value or both" in problems[2][2]
+    assert rules.indicator_value_problems(entries[:1], indicator_count=1) == []

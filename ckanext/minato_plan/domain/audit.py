@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from . import progress
 from .text import load_json
 
-AUDITED_FIELDS = ("progress", "indicators")
 
-
-def _value(package: dict[str, Any], field: str) -> Any:
-    return load_json(package.get(field)) or []
+def _recorded(package: dict[str, Any]) -> list[Any]:
+    """What staff record of an initiative: its progress, its indicators and their values (in
+    today's form whichever form the activity stored them in)."""
+    return [load_json(package.get("progress")) or [], progress.indicators(package),
+            progress.indicator_values(package)]
 
 
 def last_progress_change(activities: Iterable[dict[str, Any]]) -> Optional[dict[str, Any]]:
@@ -24,12 +26,11 @@ def last_progress_change(activities: Iterable[dict[str, Any]]) -> Optional[dict[
     items = list(activities)
     for index, activity in enumerate(items):
         package = activity.get("package") or {}
-        current = [_value(package, f) for f in AUDITED_FIELDS]
+        current = _recorded(package)
         if index + 1 < len(items):
-            previous_package = items[index + 1].get("package") or {}
-            previous = [_value(previous_package, f) for f in AUDITED_FIELDS]
+            previous = _recorded(items[index + 1].get("package") or {})
         else:
-            previous = [[] for _f in AUDITED_FIELDS]
+            previous = [[], [], []]
         if current != previous:
             return activity
     return None

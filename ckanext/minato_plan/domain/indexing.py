@@ -16,7 +16,7 @@ from .identifiers import PLAN_DATASET_TYPES
 from .text import LANGUAGES, load_json
 
 TRANSLATED_FIELDS = ("title_translated", "notes_translated", "provenance_translated")
-REPEATING_FIELDS = ("progress", "indicators")
+REPEATING_FIELDS = ("progress", "indicators", "indicator_values")
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -161,9 +161,9 @@ def indicator_rows(plan: Plan, pkg: dict[str, Any]) -> list[dict[str, Any]]:
         "unit": raw.get("unit") or "",
         "baseline": blank_to_none(raw.get("baseline")),
         "baseline_fiscal_year": blank_to_none(raw.get("baseline_fiscal_year")),
-        "years": [(fy, blank_to_none(raw.get(f"target_{fy}")),
-                   blank_to_none(raw.get(f"actual_{fy}"))) for fy in plan.fiscal_years],
-    } for raw in progress.indicators(pkg)]
+        "years": years,
+    } for raw, years in zip(progress.indicators(pkg),
+                            progress.indicator_years(pkg, plan.fiscal_years))]
 
 
 def siblings(pkg: dict[str, Any], same_measure: Iterable[InitiativeItem]) -> list[InitiativeItem]:

@@ -217,6 +217,55 @@ def indicator_count(count: int, limit: int) -> None:
                          f"At most {limit:,} indicators per initiative; got {count:,}.")
 
 
+def indicator_values_limit(max_indicators: int) -> int:
+    """The most indicator values an initiative holds: one per indicator and fiscal year."""
+    return max_indicators * len(load_plan().fiscal_years)
+
+
+def indicator_value_count(count: int, limit: int) -> None:
+    if count > limit:
+        raise FieldError(
+            f"指標の値は1つの取組に{limit:,}件まで（指標1件の1年度に1件）です（{count:,}件あります）。",
+            f"At most {limit:,} indicator values per initiative (one per indicator and fiscal "
+            f"year); got {count:,}.")
+
+
+def indicator_value_problems(entries: Iterable[Any], indicator_count: int
+                             ) -> list[tuple[int, str, FieldError]]:
+    """Problems of an initiative's ``indicator_values`` entries (already validated one by one)
+    as (position from 0, subfield, error): an indicator number the initiative does not have,
+    an indicator and fiscal year given twice, an entry with neither a target nor an actual."""
+    problems = []
+    seen: dict[tuple[Any, Any], int] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        position, fiscal_year = entry.get("indicator"), entry.get("fiscal_year")
+        try:
+            number = int(position)
+        except (TypeError, ValueError):
+            number = None
+        if number is not None and not 1 <= number <= indicator_count:
+            problems.append((index, "indicator", FieldError(
+                f"指標{number}はありません（この取組の指標は{indicator_count}件です）。",
+                f"There is no indicator {number} (this initiative has {indicator_count}).")))
+        elif number is not None and fiscal_year not in (None, ""):
+            key = (number, str(fiscal_year))
+            if key in seen:
+                problems.append((index, "fiscal_year", FieldError(
+                    f"指標{number}の{fiscal_year}年度の値は既に{seen[key] + 1}件目に入力されています"
+                    "（指標1件の1年度に1件）。",
+                    f"Indicator {number}'s values for fiscal year {fiscal_year} are already entry "
+                    f"{seen[key] + 1} (one entry per indicator and year).")))
+            else:
+                seen[key] = index
+        if all(text_rules.is_blank(entry.get(k)) for k in ("target", "actual")):
+            problems.append((index, "target", FieldError(
+                "目標値か実績値の少なくとも一方を入力してください。",
+                "Give a target, an actual value or both.")))
+    return problems
+
+
 def boolean(value: Any) -> bool:
     """A yes/no cell or field: ``true``/``false`` (and the words of :data:`text.TRUE_WORDS` and
     :data:`text.FALSE_WORDS`); anything else is refused."""

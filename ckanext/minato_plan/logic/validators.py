@@ -274,8 +274,9 @@ def _no_infinite_floats(data: dict[Any, Any], errors: dict[Any, list[str]]) -> N
 def minato_initiative_checks(key, data, errors, context):
     """Checks across fields of an initiative (schema ``after_validators``, run before
     ckanext-scheming writes the repeating fields): the measure belongs to the guideline, at most
-    one progress entry per fiscal year of the plan, at most ``max_indicators`` indicators, no
-    NaN or infinity left."""
+    one progress entry per fiscal year of the plan, at most ``max_indicators`` indicators, each
+    indicator value of an existing indicator and once per fiscal year, no NaN or infinity
+    left."""
     _no_infinite_floats(data, errors)
     measure = data.get(("measure_code",))
     guideline = data.get(("guideline_no",))
@@ -287,10 +288,20 @@ def minato_initiative_checks(key, data, errors, context):
             errors.setdefault(("measure_code",), []).append(str(err))
     unflat = unflatten(data)
     indicators = unflat.get("indicators")
+    indicator_count = len(indicators) if isinstance(indicators, list) else 0
     if isinstance(indicators, list):
         limit = config.max_indicators()
         _too_many("indicators", limit,
                   lambda: rules.indicator_count(len(indicators), limit), "name_ja", errors)
+    values = unflat.get("indicator_values") or []
+    if isinstance(values, list):
+        limit = rules.indicator_values_limit(config.max_indicators())
+        if _too_many("indicator_values", limit,
+                     lambda: rules.indicator_value_count(len(values), limit), "indicator", errors):
+            values = values[:limit]
+        for index, subfield, err in rules.indicator_value_problems(values, indicator_count):
+            if not errors.get(("indicator_values", index, subfield)):
+                errors.setdefault(("indicator_values", index, subfield), []).append(str(err))
     progress = unflat.get("progress") or []
     if isinstance(progress, list):
         limit = rules.progress_entries_limit()

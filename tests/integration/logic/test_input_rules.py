@@ -73,10 +73,12 @@ def _at(errors, path):
      ("indicators", 0, "name_ja"), ["指標名（日本語）", "Indicator name (Japanese)", "U+0007 BEL"]),
     ({"indicators": [{"name_ja": "実施率", "unit": "\u202d%"}]},
      ("indicators", 0, "unit"), ["単位に使えない文字 U+202D", "Unit contains"]),
-    ({"indicators": [{"name_ja": "実施率", "target_2026": float("nan")}]},
-     ("indicators", 0, "target_2026"), ["有限の値", "Enter a finite number"]),
-    ({"indicators": [{"name_ja": "実施率", "actual_2021": float("inf")}]},
-     ("indicators", 0, "actual_2021"), ["Enter a finite number"]),
+    ({"indicators": [{"name_ja": "実施率"}],
+      "indicator_values": [{"indicator": 1, "fiscal_year": 2026, "target": float("nan")}]},
+     ("indicator_values", 0, "target"), ["有限の値", "Enter a finite number"]),
+    ({"indicators": [{"name_ja": "実施率"}],
+      "indicator_values": [{"indicator": 1, "fiscal_year": 2021, "actual": float("inf")}]},
+     ("indicator_values", 0, "actual"), ["Enter a finite number"]),
     ({"indicators": [{"name_ja": "実施率", "baseline": "1e309"}]},
      ("indicators", 0, "baseline"), ["Enter a finite number", "1e309"]),
     ({"indicators": [{"name_ja": "実施率" * 2001}]},
@@ -128,20 +130,24 @@ def test_progress_entries_are_bounded_by_the_fiscal_years(editor, count):
 def test_the_limits_still_let_a_full_initiative_through(editor):
     progress = [dict(ENTRY, fiscal_year=fy, summary_ja="あ" * 4000, sample="はい")
                 for fy in range(2021, 2027)]
-    indicators = [{"name_ja": f"指標{n}", "target_2026": "1,000", "actual_2021": "１２．５"}
-                  for n in range(50)]
+    indicators = [{"name_ja": f"指標{n}"} for n in range(50)]
+    values = [{"indicator": n, "fiscal_year": fy, "target": "1,000", "actual": "１２．５"}
+              for n in range(1, 51) for fy in range(2021, 2027)]
     before = show(NUMBER)
     try:
         tk.get_action("package_patch")(ctx(editor), {
-            "id": NAME, "progress": progress, "indicators": indicators})
+            "id": NAME, "progress": progress, "indicators": indicators,
+            "indicator_values": values})
         stored = show(NUMBER)
         assert len(stored["progress"]) == 6 and len(stored["indicators"]) == 50
+        assert len(stored["indicator_values"]) == 300
         assert stored["progress"][0]["sample"] is True
-        assert stored["indicators"][0]["actual_2021"] == "12.5"
+        assert stored["indicator_values"][0]["actual"] == "12.5"
     finally:
         tk.get_action("package_patch")(ctx(editor), {
             "id": NAME, "progress": before.get("progress") or [],
-            "indicators": before.get("indicators") or []})
+            "indicators": before.get("indicators") or [],
+            "indicator_values": before.get("indicator_values") or []})
 
 
 def test_plan_fields_are_checked(editor):
@@ -171,10 +177,12 @@ def _post(app, user, body: str):
      '"summary_ja": "NUL\\u0000here"}]}' % NAME, ("progress", 0, "summary_ja"), "U+0000 NUL"),
     ('{"id": "%s", "progress": [{"fiscal_year": 2023, "status": "in_progress", '
      '"summary_ja": "lone \\ud800"}]}' % NAME, ("progress", 0, "summary_ja"), "U+D800"),
-    ('{"id": "%s", "indicators": [{"name_ja": "x", "target_2026": NaN}]}' % NAME,
-     ("indicators", 0, "target_2026"), "Enter a finite number"),
-    ('{"id": "%s", "indicators": [{"name_ja": "x", "actual_2024": 1e309}]}' % NAME,
-     ("indicators", 0, "actual_2024"), "Enter a finite number"),
+    ('{"id": "%s", "indicators": [{"name_ja": "x"}], "indicator_values": [{"indicator": 1, '
+     '"fiscal_year": 2026, "target": NaN}]}' % NAME,
+     ("indicator_values", 0, "target"), "Enter a finite number"),
+    ('{"id": "%s", "indicators": [{"name_ja": "x"}], "indicator_values": [{"indicator": 1, '
+     '"fiscal_year": 2024, "actual": 1e309}]}' % NAME,
+     ("indicator_values", 0, "actual"), "Enter a finite number"),
     ('{"id": "%s", "indicators": [{"name_ja": "x", "baseline": -Infinity}]}' % NAME,
      ("indicators", 0, "baseline"), "Enter a finite number"),
     ('{"id": "%s", "progress": [{"fiscal_year": 2023, "status": "in_progress", '

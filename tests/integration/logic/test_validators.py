@@ -110,11 +110,28 @@ class TestInitiativeValidation:
         assert created["progress"][0]["rating"] == "-"
 
     def test_indicator_values_must_be_numbers(self, org):
+        indicator = {"name_ja": "実施率", "name_en": "Rate", "unit": "%"}
         with pytest.raises(tk.ValidationError) as err:
-            _create(_initiative(org, indicators=[{"name_ja": "実施率", "target_2026": "多い"}]))
-        assert "Enter a number" in err.value.error_dict["indicators"][0]["target_2026"][0]
-        created = _create(_initiative(org, indicators=[
-            {"name_ja": "実施率", "name_en": "Rate", "unit": "%", "target_2026": "１００",
-             "actual_2021": "12.5"}]))
-        indicator = created["indicators"][0]
-        assert (indicator["target_2026"], indicator["actual_2021"]) == ("100", "12.5")
+            _create(_initiative(org, indicators=[indicator], indicator_values=[
+                {"indicator": 1, "fiscal_year": 2026, "target": "多い"}]))
+        assert "Enter a number" in err.value.error_dict["indicator_values"][0]["target"][0]
+        created = _create(_initiative(org, indicators=[indicator], indicator_values=[
+            {"indicator": "1", "fiscal_year": "2026", "target": "１００"},
+            {"indicator": 1, "fiscal_year": 2021, "actual": "12.5"}]))
+        values = {v["fiscal_year"]: v for v in created["indicator_values"]}
+        assert (values[2026]["target"], values[2021]["actual"]) == ("100", "12.5")
+        assert created["indicators"] == [indicator]
+
+    def test_indicator_values_name_an_indicator_of_the_initiative_once_per_year(self, org):
+        with pytest.raises(tk.ValidationError) as err:
+            _create(_initiative(org, indicators=[{"name_ja": "実施率"}], indicator_values=[
+                {"indicator": 1, "fiscal_year": 2023, "target": "5"},
+                {"indicator": 2, "fiscal_year": 2023, "target": "5"},
+                {"indicator": 1, "fiscal_year": 2023, "actual": "4"},
+                {"indicator": 1, "fiscal_year": 2024},
+                {"indicator": 1, "fiscal_year": 2030, "target": "1"}]))
+        errors = err.value.error_dict["indicator_values"]
+        assert "There is no indicator 2" in errors[1]["indicator"][0]
+        assert "already entry 1" in errors[2]["fiscal_year"][0]
+        assert "Give a target, an actual value or both" in errors[3]["target"][0]
+        assert errors[4]["fiscal_year"]                  # outside the plan's period

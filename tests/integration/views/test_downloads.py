@@ -28,8 +28,9 @@ from ckanext.minato_plan.domain.plan import load_plan
 TRICKY_JA = '=SUM(A1)、カンマ,と"引用符"\r\n改行 〜 —𠮷'
 TRICKY_EN = "-starts with a minus, has, commas and \"quotes\""
 INDICATOR = {"name_ja": "オンライン手続数", "name_en": "Online procedures", "unit": "件",
-             "baseline": "-3.50", "baseline_fiscal_year": "2020", "target_2021": "10",
-             "actual_2021": "12.25", "target_2026": "1000"}
+             "baseline": "-3.50", "baseline_fiscal_year": "2020"}
+INDICATOR_VALUES = [{"indicator": 1, "fiscal_year": 2021, "target": "10", "actual": "12.25"},
+                    {"indicator": 1, "fiscal_year": 2026, "target": "1000"}]
 _state: dict = {}
 
 
@@ -73,7 +74,8 @@ def plan_data(with_plugins, reset_db, reset_index):
                                      "summary_en": TRICKY_EN}]
     tk.get_action("package_patch")(_site(), {"id": first["id"], "progress": progress})
     tk.get_action("package_patch")(_site(), {"id": "minato-plan-initiative-02",
-                                             "indicators": [INDICATOR]})
+                                             "indicators": [INDICATOR],
+                                             "indicator_values": INDICATOR_VALUES})
     _state["signature"] = _signature()
 
 
@@ -124,8 +126,11 @@ def _expected(table, lang):
                     summary_ja=e.get("summary_ja") or None, summary_en=e.get("summary_en") or None,
                     sample=bool(e.get("sample"))))
         else:
+            values = {(int(v["indicator"]), int(v["fiscal_year"])): v
+                      for v in pkg.get("indicator_values") or []}
             for pos, ind in enumerate(pkg.get("indicators") or [], start=1):
                 for fy in range(2021, 2027):
+                    value = values.get((pos, fy), {})
                     number = (lambda v: decimal.Decimal(v) if v not in (None, "") else None)
                     out.append(dict(
                         common, id=f"131032JK{no:03d}-I{pos:02d}-{fy}",
@@ -136,8 +141,8 @@ def _expected(table, lang):
                         baseline_fiscal_year=ind.get("baseline_fiscal_year") or None,
                         fiscal_year=fy,
                         fiscal_year_label=f"令和{fy - 2018}年度" if ja else f"FY{fy}",
-                        target=number(ind.get(f"target_{fy}")),
-                        actual=number(ind.get(f"actual_{fy}"))))
+                        target=number(value.get("target")),
+                        actual=number(value.get("actual"))))
     return out
 
 

@@ -112,10 +112,12 @@ def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
     plan = load_plan()
     for pkg in initiatives:
         common = _common(pkg, lang)
-        for position, indicator in enumerate(progress.indicators(pkg), start=1):
+        for position, (indicator, years) in enumerate(
+                zip(progress.indicators(pkg), progress.indicator_years(pkg, plan.fiscal_years)),
+                start=1):
             ind_id = identifiers.indicator_id(plan.municipality_code, common["initiative_no"],
                                               position)
-            for fy in plan.fiscal_years:
+            for fy, target, actual in years:
                 yield {
                     "lg_code": common["lg_code"],
                     "id": f"{ind_id}-{fy}",
@@ -133,8 +135,8 @@ def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
                                              not in (None, "") else None),
                     "fiscal_year": fy,
                     "fiscal_year_label": labels.fiscal_year_label(fy, lang),
-                    "target": _number(indicator.get(f"target_{fy}")),
-                    "actual": _number(indicator.get(f"actual_{fy}")),
+                    "target": _number(target),
+                    "actual": _number(actual),
                 }
 
 
