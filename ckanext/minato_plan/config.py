@@ -6,6 +6,7 @@ import dataclasses
 
 from ckan.plugins import toolkit as tk
 
+from .domain.plan import load_plan
 from .domain.search import QuerySettings
 
 PREFIX = "ckanext.minato_plan."
@@ -17,8 +18,8 @@ def _get(name: str):
 
 
 def organization() -> str:
-    """The name of the organization that owns the plan."""
-    return str(_get("organization") or "minato-city")
+    """The name of the organization that owns the plan: the option, else the plan file's."""
+    return str(_get("organization") or load_plan().organization)
 
 
 def loader_user() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 from support.html_forms import form_data, value
 from support.staff import headers, member, show

@@ -10,7 +10,7 @@ import pytest
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 from support.html_forms import checked, form_data, selected, value
 from support.staff import entry, headers, member, show  # noqa: F401 (fixture)

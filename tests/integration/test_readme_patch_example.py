@@ -12,7 +12,7 @@ import pytest
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 from support.staff import ctx, headers, member, show
 

@@ -6,7 +6,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
-from ckanext.minato_plan.domain.identifiers import ORGANIZATION_NAME, initiative_name
+from support.plan_names import ORGANIZATION_NAME, initiative_name
 
 
 def member(role: str) -> dict:

@@ -64,8 +64,8 @@ def test_period_reads_back_to_fiscal_years_and_refuses_other_dates():
 
 def test_identifiers_are_the_stable_dataset_names():
     assert mapping.dataset_identifier("minato-plan-initiative-07") == "minato-plan-initiative-07"
-    assert mapping.initiative_number("minato-plan-initiative-07") == 7
-    assert mapping.initiative_number("minato-plan") is None
+    assert mapping.initiative_number("minato-plan-initiative-07", "minato-plan") == 7
+    assert mapping.initiative_number("minato-plan", "minato-plan") is None
     with pytest.raises(ValueError):
         mapping.dataset_identifier("")
 

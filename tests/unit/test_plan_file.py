@@ -82,6 +82,18 @@ def test_every_problem_is_listed_at_once_with_path_value_and_reason(raw):
      "plan.period.start_fiscal_year", "must be an integer"),
     (lambda r: r["guidelines"][0]["title"].update(ja="  "),
      "guidelines[0].title.ja", "must not be empty"),
+    (lambda r: r["guidelines"][0]["measures"][0]["initiatives"][0].update(
+        predecessors=[{"plan": "minato-plan", "initiative": 2, "relation": "merged"}]),
+     "guidelines[0].measures[0].initiatives[0].predecessors[0].plan", "the plan itself"),
+    (lambda r: r["guidelines"][0]["measures"][0]["initiatives"][0].update(
+        predecessors=[{"plan": "an-earlier-plan", "initiative": 2, "relation": "merged"}] * 2),
+     "guidelines[0].measures[0].initiatives[0].predecessors[1]", "the same initiative twice"),
+    (lambda r: r["guidelines"][0]["measures"][0]["initiatives"][0].update(type="new", predecessors=[
+        {"plan": "an-earlier-plan", "initiative": 2, "relation": "continued"}]),
+     "guidelines[0].measures[0].initiatives[0].predecessors[0].relation", "continues nothing"),
+    (lambda r: r["guidelines"][0]["measures"][0]["initiatives"][0].update(predecessors=[
+        {"plan": "an-earlier-plan", "initiative": 2, "relation": "renamed"}]),
+     "guidelines[0].measures[0].initiatives[0].predecessors[0].relation", "one of"),
 ])
 def test_a_mistake_is_named_where_it_is(raw, change, path, english):
     change(raw)
@@ -111,9 +123,9 @@ def test_the_schema_agrees_with_the_labels_and_the_identifiers():
     initiative = plan_file.schema()["$defs"]["initiative"]["properties"]
     assert initiative["type"]["enum"] == list(labels.NEW_OR_CONTINUED)
     top = initiative["number"]["maximum"]
-    pattern = identifiers.initiative_id_pattern("131032")
-    assert re.match(pattern, identifiers.initiative_id("131032", top))
-    assert not re.match(pattern, identifiers.initiative_id("131032", top + 1))
+    pattern = identifiers.initiative_id_pattern("131032JK")
+    assert re.match(pattern, identifiers.initiative_id("131032JK", top))
+    assert not re.match(pattern, identifiers.initiative_id("131032JK", top + 1))
 
 
 def test_another_municipalitys_plan_without_the_optional_parts_reads():
@@ -124,6 +136,10 @@ def test_another_municipalitys_plan_without_the_optional_parts_reads():
     assert plan.initiative(3).plan_page is None
     assert (plan.halves, plan.review_fiscal_year, plan.upper_plan, plan.previous_projects) == (
         (), None, None, None)
+    # names and identifiers of its own, from its id and code (the file names none)
+    assert (plan.organization, plan.initiative(1).name, plan.guidelines[1].group_name,
+            plan.initiative_id(5)) == ("lg-999997", "kakuu-dx-plan-initiative-01",
+                                       "kakuu-dx-plan-guideline-2", "999997JK005")
     dataset = records.plan_dataset_dict(plan)
     assert dataset["notes_translated"] == {"ja": "", "en": ""}
     assert (dataset["first_half"], dataset["review_fiscal_year"],

@@ -385,7 +385,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         plan = load_plan()
         is_series = (dataset_ref, RDF.type, DCAT.DatasetSeries) in g
         identifier = self._object_value(dataset_ref, DCT.identifier)
-        in_plan = (mapping.initiative_number(identifier or "") is not None
+        in_plan = (mapping.initiative_number(identifier or "", plan.id) is not None
                    or any(True for _s in g.objects(dataset_ref, DCAT.inSeries)))
         dataset_dict["type"] = "plan" if is_series else ("initiative" if in_plan else "dataset")
 
@@ -405,7 +405,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             if found and found[0] == "measure":
                 dataset_dict["measure_code"] = found[1]
                 dataset_dict["guideline_no"] = plan.measure(found[1]).guideline_no
-        number = mapping.initiative_number(identifier or "")
+        number = mapping.initiative_number(identifier or "", plan.id)
         if number is not None and not is_series:
             dataset_dict["initiative_no"] = number
 

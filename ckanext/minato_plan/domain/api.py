@@ -19,12 +19,12 @@ _CURRENT_KEYS = ("fiscal_year", "fiscal_year_label", "status", "status_label", "
 def progress_record(pkg: dict[str, Any], entry: dict[str, Any],
                     plan: Optional[Plan] = None) -> dict[str, Any]:
     """One progress entry of an initiative, with its identifiers and ja/en labels."""
-    code = (plan or load_plan()).municipality_code
+    stem = (plan or load_plan()).id_stem
     number = int(pkg["initiative_no"])
     fy = int(entry["fiscal_year"])
     return {
-        "id": identifiers.progress_row_id(code, number, fy),
-        "initiative_id": identifiers.initiative_id(code, number),
+        "id": identifiers.progress_row_id(stem, number, fy),
+        "initiative_id": identifiers.initiative_id(stem, number),
         "initiative_no": number,
         "initiative_name": translated(pkg, "title"),
         "dataset_name": pkg.get("name"),
@@ -49,7 +49,7 @@ def _initiative(pkg: dict[str, Any], plan: Plan) -> dict[str, Any]:
     current = progress_record(pkg, entries[-1], plan) if entries else None
     return {
         "number": number,
-        "id": identifiers.initiative_id(plan.municipality_code, number),
+        "id": plan.initiative_id(number),
         "name": pkg.get("name"),
         "title": translated(pkg, "title"),
         "new_or_continued": kind,
@@ -105,7 +105,7 @@ def progress_filters(data_dict: dict[str, Any], plan: Optional[Plan] = None
     """The filters of ``minato_plan_progress_list``, checked: ``initiative`` (number, dataset
     name or ID 131032JK027), ``fiscal_year``, ``guideline``, ``measure``. Returns the filters
     and the errors per parameter (ja / en messages)."""
-    code = (plan or load_plan()).municipality_code
+    plan = plan or load_plan()
     filters: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
 
@@ -119,7 +119,7 @@ def progress_filters(data_dict: dict[str, Any], plan: Optional[Plan] = None
             errors[key] = [str(err)]
 
     check("initiative", lambda value: rules.initiative_no(
-        identifiers.initiative_number(value, code)))
+        identifiers.initiative_number(value, plan.id_stem, plan.id)))
     check("fiscal_year", rules.fiscal_year)
     check("guideline", rules.guideline_no)
     check("measure", rules.measure_code)

@@ -12,7 +12,7 @@ import datetime
 import re
 from typing import Optional
 
-from .identifiers import INITIATIVE_NAME_PREFIX
+from .identifiers import initiative_name_prefix
 from .plan import Plan, fiscal_year_end, fiscal_year_start
 from .text import Text
 
@@ -195,9 +195,11 @@ def dataset_identifier(name: str) -> str:
     return name
 
 
-def initiative_number(identifier: str) -> Optional[int]:
-    """``minato-plan-initiative-07`` -> 7; None for any other identifier."""
-    m = re.fullmatch(re.escape(INITIATIVE_NAME_PREFIX) + r"([0-9]{2,})", identifier or "")
+def initiative_number(identifier: str, plan_id: str) -> Optional[int]:
+    """``minato-plan-initiative-07`` -> 7 (plan ``minato-plan``); None for any other
+    identifier."""
+    m = re.fullmatch(re.escape(initiative_name_prefix(plan_id)) + r"([0-9]{2,})",
+                     identifier or "")
     return int(m.group(1)) if m else None
 
 

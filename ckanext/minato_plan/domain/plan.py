@@ -10,10 +10,18 @@ import dataclasses
 import datetime
 from typing import Any, Iterable, Optional
 
-from . import plan_file
-from .identifiers import guideline_group_name, initiative_name
+from . import identifiers, plan_file
 from .labels import NEW_OR_CONTINUED
 from .text import Text
+
+@dataclasses.dataclass(frozen=True)
+class Predecessor:
+    """An initiative of an earlier plan that an initiative carries on."""
+
+    plan_id: str
+    number: int
+    relation: str        # "continued" (継続) or "merged" (統合)
+
 
 @dataclasses.dataclass(frozen=True)
 class Initiative:
@@ -23,10 +31,8 @@ class Initiative:
     measure_code: str
     new_or_continued: str
     plan_page: Optional[int]
-
-    @property
-    def name(self) -> str:
-        return initiative_name(self.number)
+    name: str            # its CKAN dataset: <plan id>-initiative-NN
+    predecessors: tuple[Predecessor, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,10 +48,7 @@ class Guideline:
     number: int
     title: Text
     measure_codes: tuple[str, ...]
-
-    @property
-    def group_name(self) -> str:
-        return guideline_group_name(self.number)
+    group_name: str      # its CKAN group
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +85,9 @@ class Correction:
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
-    id: str
+    id: str              # the name of its CKAN dataset
+    organization: str    # the CKAN organization publishing it
+    initiative_mark: str
     title: Text
     short_title: Text
     municipality_code: str
@@ -112,6 +117,17 @@ class Plan:
 
     def initiative(self, number: int) -> Initiative:
         return _find(self.initiatives, "number", number)
+
+    @property
+    def id_stem(self) -> str:
+        """The start of the plan's identifiers (``131032JK``)."""
+        return identifiers.id_stem(self.municipality_code, self.initiative_mark)
+
+    def initiative_id(self, number: int) -> str:
+        return identifiers.initiative_id(self.id_stem, number)
+
+    def initiative_name(self, number: int) -> str:
+        return identifiers.initiative_name(self.id, number)
 
     @property
     def fiscal_years(self) -> tuple[int, ...]:
@@ -171,6 +187,9 @@ def build_plan(raw: dict[str, Any]) -> Plan:
     """A :class:`Plan` from a plan file's structure, taken as it is (:func:`parse_plan` checks
     it first)."""
     p = raw["plan"]
+    plan_id = p["id"]
+    group_prefix = p.get("guideline_group_prefix") or identifiers.default_guideline_group_prefix(
+        plan_id)
     guidelines, measures, initiatives = [], [], []
     for g in raw["guidelines"]:
         gno = int(g["number"])
@@ -187,17 +206,25 @@ def build_plan(raw: dict[str, Any]) -> Plan:
                     measure_code=code,
                     new_or_continued=i["type"],
                     plan_page=int(page) if page is not None else None,
+                    name=identifiers.initiative_name(plan_id, int(i["number"])),
+                    predecessors=tuple(Predecessor(str(p_["plan"]), int(p_["initiative"]),
+                                                   str(p_["relation"]))
+                                       for p_ in i.get("predecessors", [])),
                 ))
                 numbers.append(int(i["number"]))
             measures.append(Measure(code, gno, _text(m["title"]), tuple(numbers)))
             codes.append(code)
-        guidelines.append(Guideline(gno, _text(g["title"]), tuple(codes)))
+        guidelines.append(Guideline(gno, _text(g["title"]), tuple(codes),
+                                    identifiers.guideline_group_name(group_prefix, gno)))
     review = p.get("review_fiscal_year")
+    code = str(p["municipality"]["code"])
     return Plan(
-        id=p["id"],
+        id=plan_id,
+        organization=p.get("organization") or identifiers.default_organization(code),
+        initiative_mark=p.get("initiative_mark") or identifiers.DEFAULT_INITIATIVE_MARK,
         title=_text(p["title"]),
         short_title=_text(p["short_title"]),
-        municipality_code=str(p["municipality"]["code"]),
+        municipality_code=code,
         municipality_name=_text(p["municipality"]["name"]),
         area=Area(str(p["municipality"]["area"]["iri"]), _text(p["municipality"]["area"]["label"])),
         license=License(str(p["license"]["id"]), _text(p["license"]["title"]),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import pathlib
+import re
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
@@ -268,7 +270,29 @@ def _numbering_rules(raw: dict[str, Any], add: _Add) -> None:
                 "この番号の取組はありません", "no initiative has this number")
 
 
-_RULES = (_municipality_rules, _period_rules, _count_rules, _structure_rules, _numbering_rules)
+def _predecessor_rules(raw: dict[str, Any], add: _Add) -> None:
+    own = raw["plan"]["id"]
+    for parts, initiative in _initiatives(raw):
+        seen: set[tuple[Any, Any]] = set()
+        for k, link in enumerate(initiative.get("predecessors", [])):
+            where = parts + ("predecessors", k)
+            key = (link["plan"], link["initiative"])
+            if link["plan"] == own:
+                add(where + ("plan",), link["plan"], "前の計画のidを書いてください（この計画自身です）",
+                    "must name an earlier plan (this is the plan itself)")
+            elif key in seen:
+                add(where, f"{key[0]} {key[1]}", "同じ取組が2回書かれています",
+                    "names the same initiative twice")
+            elif link["relation"] == "continued" and initiative["type"] == "new":
+                add(where + ("relation",), link["relation"],
+                    "新規の取組は前の計画の取組を継続できません（typeをcontinuedにするか、relationをmergedに）",
+                    "a new initiative continues nothing (make its type continued, or the relation "
+                    "merged)")
+            seen.add(key)
+
+
+_RULES = (_municipality_rules, _period_rules, _count_rules, _structure_rules, _numbering_rules,
+          _predecessor_rules)
 
 
 def rule_problems(raw: Any) -> list[Problem]:
@@ -306,8 +330,22 @@ def read_checked(text: str) -> dict[str, Any]:
     return checked(read(text))
 
 
+#: The plan file the package carries (Minato City's FY2021–FY2026 plan), as a reference.
+EMBEDDED = "ckanext.minato_plan:data/plan.yaml"
+_PACKAGE_REFERENCE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*):([^:]+)$")
+
+
+def text_of(reference: str) -> str:
+    """The text of the plan file ``reference`` names: a file path, or ``package:path`` inside
+    an installed Python package (as ckanext-scheming names its schemas)."""
+    found = _PACKAGE_REFERENCE.match(reference.strip())
+    if found and not pathlib.Path(reference).exists():
+        return resources.files(found.group(1)).joinpath(found.group(2)).read_text(
+            encoding="utf-8")
+    return pathlib.Path(reference.strip()).read_text(encoding="utf-8")
+
+
 def embedded_text() -> str:
-    """The text of the plan file the package carries (Minato City's FY2021–FY2026 plan)."""
-    return resources.files("ckanext.minato_plan").joinpath("data/plan.yaml").read_text(
-        encoding="utf-8")
+    """The text of the plan file the package carries."""
+    return text_of(EMBEDDED)
 

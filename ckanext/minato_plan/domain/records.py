@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .distributions import resources_differ
-from .identifiers import ORGANIZATION_NAME
 from .plan import Half, Plan, initiative_notes
 
 
-def organization_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
+def organization_dict(plan: Plan, organization: Optional[str] = None) -> dict[str, Any]:
     return {
-        "name": organization,
+        "name": organization or plan.organization,
         "title": plan.municipality_name.ja,
         "description": (f"{plan.municipality_name.ja}（東京都）。全国地方公共団体コード {plan.municipality_code}。\n\n"
                         f"{plan.municipality_name.en}, Tokyo. Local government code "
@@ -82,13 +81,13 @@ def _half_years(halves: tuple[Half, ...], position: int) -> Optional[str]:
     return f"{halves[position].start_fiscal_year}-{halves[position].end_fiscal_year}"
 
 
-def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
+def plan_dataset_dict(plan: Plan, organization: Optional[str] = None) -> dict[str, Any]:
     halves = plan.halves
     notes = {lang: "\n\n".join(_plan_paragraphs(plan, lang)) for lang in ("ja", "en")}
     return {
         "type": "plan",
         "name": plan.id,
-        "owner_org": organization,
+        "owner_org": organization or plan.organization,
         "license_id": plan.license.id,
         "title": plan.title.ja,
         "title_translated": plan.title.as_dict(),
@@ -111,7 +110,7 @@ def plan_dataset_dict(plan: Plan, organization: str = ORGANIZATION_NAME) -> dict
     }
 
 
-def initiative_dataset_dicts(plan: Plan, organization: str = ORGANIZATION_NAME
+def initiative_dataset_dicts(plan: Plan, organization: Optional[str] = None
                              ) -> list[dict[str, Any]]:
     out = []
     for i in plan.initiatives:
@@ -119,7 +118,7 @@ def initiative_dataset_dicts(plan: Plan, organization: str = ORGANIZATION_NAME
         out.append({
             "type": "initiative",
             "name": i.name,
-            "owner_org": organization,
+            "owner_org": organization or plan.organization,
             "license_id": plan.license.id,
             "title": i.title.ja,
             "title_translated": i.title.as_dict(),

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from . import labels
-from .identifiers import ORGANIZATION_NAME, PLAN_DATASET_TYPES
+from .identifiers import PLAN_DATASET_TYPES
 from .plan import Plan
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def facet_titles(lang: str) -> dict[str, str]:
     return {field: (en if lang == "en" else ja) for field, ja, en in FACETS}
 
 
-def facet_labels(plan: Plan, organization: str = ORGANIZATION_NAME
+def facet_labels(plan: Plan, organization: Optional[str] = None
                  ) -> dict[str, dict[str, tuple[str, str]]]:
     """Facet field -> value -> (label ja, label en), from the plan model."""
     return {
@@ -185,13 +185,13 @@ def facet_labels(plan: Plan, organization: str = ORGANIZATION_NAME
         "groups": {g.group_name: (f"情報化指針{g.number} {g.title.ja}",
                                   f"Guideline {g.number}: {g.title.en}")
                    for g in plan.guidelines},
-        "organization": {organization: (plan.municipality_name.ja,
-                                        plan.municipality_name.en)},
+        "organization": {organization or plan.organization: (plan.municipality_name.ja,
+                                                             plan.municipality_name.en)},
     }
 
 
 def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
-                      organization: str = ORGANIZATION_NAME) -> dict[str, Any]:
+                      organization: Optional[str] = None) -> dict[str, Any]:
     """Sets ``display_name`` of the plan's facet items (package_search's ``search_facets``)
     to their label in ``lang``; unknown values keep the value itself."""
     labels = facet_labels(plan, organization)
@@ -205,11 +205,13 @@ def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
 
 def shows_plan_facets(package_type: Any = None, group_name: Any = None,
                       organization_name: Any = None, plan: Plan = None,
-                      organization: str = ORGANIZATION_NAME) -> bool:
+                      organization: Optional[str] = None) -> bool:
     """Whether a search page is the plan's: a search of initiatives or plans, a guideline
     group's page, or the page of the organization that owns the plan."""
     if package_type in PLAN_DATASET_TYPES:
         return True
     if group_name is not None and plan is not None:
         return group_name in {g.group_name for g in plan.guidelines}
+    if organization is None and plan is not None:
+        organization = plan.organization
     return organization_name is not None and organization_name == organization

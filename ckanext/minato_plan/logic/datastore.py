@@ -30,7 +30,7 @@ import ckan.plugins as p
 from ckan.plugins import toolkit as tk
 
 from .. import config
-from ..domain import distributions, identifiers
+from ..domain import distributions
 from ..domain.plan import load_plan
 from ..domain.tables import columns as t
 from ..domain.tables.formats import VARIANTS
@@ -190,7 +190,7 @@ def initiative_writes(package_ids: set[str], shown: Optional[dict[str, dict[str,
         except (KeyError, TypeError, ValueError):
             continue
         visible = pkg.get("state") == "active" and not pkg.get("private")
-        out[identifiers.initiative_id(load_plan().municipality_code, number)] = [
+        out[load_plan().initiative_id(number)] = [
             (resource_id, table_name,
              list(table_rows(table_name, [pkg], lang)) if visible else [])
             for (table_name, lang), resource_id in resources.items()]

@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ckan.plugins import toolkit as tk
 
 from ..domain import pages
-from ..domain.identifiers import initiative_name
+from ..domain.plan import load_plan
 from . import official, plan_cache
 
 
@@ -56,4 +56,5 @@ def measure_items(measure_code: str) -> list[pages.InitiativeItem]:
 def initiative_dataset(number: int, context: Optional[dict[str, Any]] = None
                        ) -> dict[str, Any]:
     """One initiative by number (raises ObjectNotFound / NotAuthorized)."""
-    return tk.get_action("package_show")(dict(context or {}), {"id": initiative_name(number)})
+    return tk.get_action("package_show")(dict(context or {}),
+                                         {"id": load_plan().initiative_name(number)})

@@ -19,7 +19,6 @@ import ckan.model as model
 from ckan.lib.plugins import get_permission_labels
 from ckan.plugins import toolkit as tk
 
-from ..domain.identifiers import initiative_name
 from ..domain.plan import load_plan
 from . import consistency
 
@@ -36,8 +35,9 @@ def current_initiatives(context: dict[str, Any], numbers: set[int]) -> dict[int,
     Versions (``metadata_modified``) come from the database; the datasets from one
     ``package_search`` (the validated dicts the index keeps, with the user's permissions), and
     from ``package_show`` for any whose index entry is older than the database row."""
-    known = {i.number for i in load_plan().initiatives}
-    names = {initiative_name(n): n for n in sorted(numbers & known)}
+    plan = load_plan()
+    known = {i.number for i in plan.initiatives}
+    names = {plan.initiative_name(n): n for n in sorted(numbers & known)}
     if not names:
         return {}
     rows = (model.Session.query(model.Package.name, model.Package.metadata_modified)

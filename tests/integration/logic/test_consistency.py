@@ -8,7 +8,7 @@ import ckan.model as model
 from ckan.lib.search.common import make_connection
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 from ckanext.minato_plan.logic import consistency
 from ckanext.minato_plan.logic import datastore as datastore_sync
 

@@ -5,7 +5,7 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.minato_plan.domain.identifiers import ORGANIZATION_NAME
+from support.plan_names import ORGANIZATION_NAME
 from ckanext.minato_plan.logic import datastore as datastore_sync
 from support import staff
 

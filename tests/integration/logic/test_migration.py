@@ -11,10 +11,10 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import search
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain import identifiers
+from support.plan_names import initiative_name
 
 NUMBER = 7
-NAME = identifiers.initiative_name(NUMBER)
+NAME = initiative_name(NUMBER)
 INDICATORS_BEFORE = [
     {"name_ja": "電子申請件数", "name_en": "Online applications", "unit": "件",
      "baseline": "120", "baseline_fiscal_year": "2020",

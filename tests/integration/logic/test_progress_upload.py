@@ -10,7 +10,7 @@ import ckan.model as model
 from ckan.plugins import toolkit as tk
 
 from ckanext.minato_plan.logic import progress_writes as upload_action
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 from support.progress_csv import build, full_file, row
 from support.staff import ctx, member, show  # noqa: F401 (fixture)

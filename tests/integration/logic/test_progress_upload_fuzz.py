@@ -13,7 +13,7 @@ import pytest
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 from support.progress_csv import build, row
 from support.staff import ctx, member, show  # noqa: F401 (fixture)

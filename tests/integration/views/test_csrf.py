@@ -14,7 +14,7 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
-from ckanext.minato_plan.domain.identifiers import ORGANIZATION_NAME, initiative_name
+from support.plan_names import ORGANIZATION_NAME, initiative_name
 
 from support.html_forms import form_data
 from support.progress_csv import build, row

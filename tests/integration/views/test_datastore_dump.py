@@ -13,7 +13,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from ckanext.minato_plan.domain import distributions
-from ckanext.minato_plan.domain.identifiers import ORGANIZATION_NAME
+from support.plan_names import ORGANIZATION_NAME
 from ckanext.minato_plan.domain.tables import columns as table_spec
 from ckanext.minato_plan.domain.tables import csv_safety, formats
 

@@ -7,7 +7,7 @@ import pytest
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.minato_plan.domain.identifiers import initiative_name
+from support.plan_names import initiative_name
 
 SITE = "http://test.ckan.net"  # test.ini's ckan.site_url
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

@@ -327,7 +327,7 @@ def _check_identity(values: dict[str, str], number: Optional[int], fiscal_year: 
         report.add("lg_name", f"地方公共団体名は「{name.ja}」です（入力値: {lg_name!r}）。",
                    f"The municipality name must be {name.ja} or {name.en} (got {lg_name!r}).")
     if number is not None:
-        expected = identifiers.initiative_id(code, number)
+        expected = plan.initiative_id(number)
         initiative_id = values.get("initiative_id", "").strip()
         if initiative_id and initiative_id != expected:
             report.add("initiative_id",
@@ -337,7 +337,7 @@ def _check_identity(values: dict[str, str], number: Optional[int], fiscal_year: 
                        f"{expected}, got {initiative_id!r}).")
         if fiscal_year is not None:
             row_id = values.get("id", "").strip()
-            expected_row = identifiers.progress_row_id(code, number, fiscal_year)
+            expected_row = identifiers.progress_row_id(plan.id_stem, number, fiscal_year)
             if row_id and row_id != expected_row:
                 report.add("id", f"IDが取組と年度に一致しません（{expected_row}のはずです。"
                                  f"入力値: {row_id!r}）。",

@@ -22,6 +22,8 @@ from ..text import LANGUAGES  # noqa: F401 (the tables' header languages)
 
 _PLAN = load_plan()
 _CODE = _PLAN.municipality_code
+_STEM = _PLAN.id_stem
+_MARK = _PLAN.initiative_mark
 _FIRST, _LAST = _PLAN.start_fiscal_year, _PLAN.end_fiscal_year
 _INITIATIVE_COUNT = len(_PLAN.initiatives)
 _GUIDELINE_COUNT = len(_PLAN.guidelines)
@@ -81,12 +83,12 @@ _INITIATIVE_NO = Column(
 
 _INITIATIVE_ID = Column(
     "initiative_id", "取組ID", "initiative_id", "string", True,
-    "取組の識別子。全国地方公共団体コード＋「JK」＋取組番号3桁（例: 131032JK027）。"
+    f"取組の識別子。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁（例: {_STEM}027）。"
     "計画が改定・改称されても変わりません。",
-    "The initiative's identifier: municipality code + \"JK\" + 3-digit initiative number "
-    "(e.g. 131032JK027). It does not change when the plan is revised or renamed.",
-    example=identifiers.initiative_id(_CODE, 27),
-    pattern=identifiers.initiative_id_pattern(_CODE))
+    f"The initiative's identifier: municipality code + \"{_MARK}\" + 3-digit initiative number "
+    f"(e.g. {_STEM}027). It does not change when the plan is revised or renamed.",
+    example=identifiers.initiative_id(_STEM, 27),
+    pattern=identifiers.initiative_id_pattern(_STEM))
 
 _INITIATIVE_NAME = Column(
     "initiative_name", "取組名", "initiative_name", "string", True,
@@ -119,12 +121,12 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
     _LG_CODE,
     Column(
         "id", "ID", "id", "string", True,
-        "行の識別子。全国地方公共団体コード＋「JK」＋取組番号3桁＋「-」＋年度"
-        "（例: 131032JK027-2023）。再利用しません。",
-        "Row identifier: municipality code + \"JK\" + 3-digit initiative number + \"-\" + "
-        "fiscal year (e.g. 131032JK027-2023). Never reused.",
-        example=identifiers.progress_row_id(_CODE, 27, 2023),
-        pattern=identifiers.progress_row_id_pattern(_CODE), unique=True),
+        f"行の識別子。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁＋「-」＋年度"
+        f"（例: {_STEM}027-2023）。再利用しません。",
+        f"Row identifier: municipality code + \"{_MARK}\" + 3-digit initiative number + \"-\" + "
+        f"fiscal year (e.g. {_STEM}027-2023). Never reused.",
+        example=identifiers.progress_row_id(_STEM, 27, 2023),
+        pattern=identifiers.progress_row_id_pattern(_STEM), unique=True),
     _LG_NAME,
     _INITIATIVE_ID,
     _INITIATIVE_NO,
@@ -176,10 +178,10 @@ STRUCTURE_COLUMNS: tuple[Column, ...] = (
     _LG_CODE,
     dataclasses.replace(
         _INITIATIVE_ID, key="id", ja="ID", en="id", unique=True,
-        description_ja="行の識別子（取組ID）。全国地方公共団体コード＋「JK」＋取組番号3桁"
-                       "（例: 131032JK027）。計画が改定・改称されても変わらず、再利用しません。",
-        description_en="Row identifier (the initiative ID): municipality code + \"JK\" + "
-                       "3-digit initiative number (e.g. 131032JK027). It does not change when "
+        description_ja=f"行の識別子（取組ID）。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁"
+                       f"（例: {_STEM}027）。計画が改定・改称されても変わらず、再利用しません。",
+        description_en=f"Row identifier (the initiative ID): municipality code + \"{_MARK}\" + "
+                       f"3-digit initiative number (e.g. {_STEM}027). It does not change when "
                        "the plan is revised or renamed, and is never reused."),
     _LG_NAME,
     Column(
@@ -250,21 +252,21 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     _LG_CODE,
     Column(
         "id", "ID", "id", "string", True,
-        "行の識別子。指標ID＋「-」＋年度（例: 131032JK027-I01-2023）。",
-        "Row identifier: indicator ID + \"-\" + fiscal year (e.g. 131032JK027-I01-2023).",
-        example=identifiers.indicator_row_id(_CODE, 27, 1, 2023),
-        pattern=identifiers.indicator_row_id_pattern(_CODE), unique=True),
+        f"行の識別子。指標ID＋「-」＋年度（例: {_STEM}027-I01-2023）。",
+        f"Row identifier: indicator ID + \"-\" + fiscal year (e.g. {_STEM}027-I01-2023).",
+        example=identifiers.indicator_row_id(_STEM, 27, 1, 2023),
+        pattern=identifiers.indicator_row_id_pattern(_STEM), unique=True),
     _LG_NAME,
     _INITIATIVE_ID,
     _INITIATIVE_NO,
     _INITIATIVE_NAME,
     Column(
         "indicator_id", "指標ID", "indicator_id", "string", True,
-        "指標の識別子。取組ID＋「-I」＋取組内の指標の順番2桁（例: 131032JK027-I01）。",
+        f"指標の識別子。取組ID＋「-I」＋取組内の指標の順番2桁（例: {_STEM}027-I01）。",
         "Indicator identifier: initiative ID + \"-I\" + the indicator's 2-digit position in "
-        "the initiative (e.g. 131032JK027-I01).",
-        example=identifiers.indicator_id(_CODE, 27, 1),
-        pattern=identifiers.indicator_id_pattern(_CODE)),
+        f"the initiative (e.g. {_STEM}027-I01).",
+        example=identifiers.indicator_id(_STEM, 27, 1),
+        pattern=identifiers.indicator_id_pattern(_STEM)),
     Column(
         "indicator_name_ja", "指標名", "indicator_name_ja", "string", True,
         "指標の名称（日本語）。", "The indicator's name in Japanese."),

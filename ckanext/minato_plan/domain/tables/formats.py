@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from .. import identifiers
 from ..plan import load_plan
 
 
@@ -48,6 +47,6 @@ VARIANTS: dict[str, Variant] = {v.suffix: v for v in (
 
 
 def file_name(table: str, variant: Variant, initiative_no: Optional[int] = None) -> str:
-    prefix = (f"{identifiers.initiative_name(initiative_no)}-" if initiative_no
-              else f"{load_plan().id}-")
+    plan = load_plan()
+    prefix = f"{plan.initiative_name(initiative_no)}-" if initiative_no else f"{plan.id}-"
     return f"{prefix}{table}.{variant.suffix}"

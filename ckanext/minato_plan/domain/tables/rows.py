@@ -36,7 +36,7 @@ def _common(pkg: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "lg_code": plan.municipality_code,
         "lg_name": plan.municipality_name.get(lang),
-        "initiative_id": identifiers.initiative_id(plan.municipality_code, number),
+        "initiative_id": plan.initiative_id(number),
         "initiative_no": number,
         "initiative_name": translated(pkg, "title")[lang],
     }
@@ -115,7 +115,7 @@ def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
         for position, (indicator, years) in enumerate(
                 zip(progress.indicators(pkg), progress.indicator_years(pkg, plan.fiscal_years)),
                 start=1):
-            ind_id = identifiers.indicator_id(plan.municipality_code, common["initiative_no"],
+            ind_id = identifiers.indicator_id(plan.id_stem, common["initiative_no"],
                                               position)
             for fy, target, actual in years:
                 yield {

@@ -1,0 +1,12 @@
+"""The names the tests reach the embedded plan (Minato's) by: its organization and its
+initiatives' dataset names."""
+from __future__ import annotations
+
+from ckanext.minato_plan.domain.plan import load_plan
+
+ORGANIZATION_NAME = load_plan().organization
+
+
+def initiative_name(number: int) -> str:
+    """``minato-plan-initiative-27`` for 27."""
+    return load_plan().initiative_name(number)
