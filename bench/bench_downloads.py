@@ -74,8 +74,9 @@ def _write(table: str, suffix: str, initiatives: Any, lazy: bool = False) -> int
     variant = formats.VARIANTS[suffix]
     builder = {"structure": table_rows.structure_rows, "progress": table_rows.progress_rows,
                "indicators": table_rows.indicator_rows}[table]
-    rows = builder(initiatives, variant.lang) if lazy else table_rows.rows(table, initiatives,
-                                                                  variant.lang)
+    plan = load_plan()
+    rows = (builder(initiatives, variant.lang, plan) if lazy
+            else table_rows.rows(table, initiatives, variant.lang, plan))
     size = 0
     for chunk in writers.table_bytes(columns.TABLES[table], rows, variant):
         size += len(chunk)

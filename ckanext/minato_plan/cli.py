@@ -24,9 +24,10 @@ def load(plan_file, dry_run: bool, sample_progress: bool):
     """計画（組織・指針グループ・計画・取組）を登録・更新する / Create or update the
     organization, guideline groups, plan dataset and initiatives.
 
-    PLAN_FILE は計画ファイル（YAML/JSON、形式は schemas/plan_file.schema.json）。省略時は
-    パッケージ内の港区情報化推進計画 / PLAN_FILE is a plan file (YAML or JSON, format in
-    schemas/plan_file.schema.json); without it, the Minato City plan the package carries."""
+    PLAN_FILE は計画ファイル（YAML/JSON、形式は schemas/plan_file.schema.json）で、
+    ckanext.minato_plan.plan_files にあるもの。省略時はそこにある全ての計画 / PLAN_FILE is a
+    plan file (YAML or JSON, format in schemas/plan_file.schema.json) that
+    ckanext.minato_plan.plan_files lists; without it, every plan the option lists."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
     from . import requirements
@@ -60,13 +61,22 @@ def _checked_plan(stream):
         raise click.ClickException(
             f"{stream.name}: 計画ファイルに{len(err.problems)}件の問題があるため何も書き込んでいません"
             f" / {len(err.problems)} problem(s) in the plan file, nothing written:\n{err}")
-    portal_plan = plan_model.load_plan()
-    if plan != portal_plan:
+    from .logic import plans
+
+    listed = plans.get(plan.id)
+    if listed is None:
         raise click.ClickException(
-            f"{stream.name}: 有効な計画ファイルですが、このポータルが掲載する計画"
-            f"（{portal_plan.id}）と異なります。複数の計画の掲載には未対応のため何も書き込んでいません"
-            f" / A valid plan file, but not the plan this portal publishes ({portal_plan.id}); "
-            f"publishing several plans is not supported yet, nothing written.")
+            f"{stream.name}: 有効な計画ファイルですが、ckanext.minato_plan.plan_files（全ての"
+            f"Webサーバーが読む計画ファイル）にありません。設定に加えてから読み込んでください。"
+            f"何も書き込んでいません / A valid plan file, but ckanext.minato_plan.plan_files (the "
+            f"plan files every web node reads) does not list it. Add it to the option, then "
+            f"load it; nothing written.")
+    if listed != plan:
+        raise click.ClickException(
+            f"{stream.name}: ckanext.minato_plan.plan_files にある計画 {plan.id} と内容が異なり"
+            f"ます。設定にあるファイルを直してください。何も書き込んでいません / It differs from "
+            f"plan {plan.id} as ckanext.minato_plan.plan_files lists it; change the file the "
+            f"option names. Nothing written.")
     return plan
 
 

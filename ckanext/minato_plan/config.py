@@ -3,10 +3,11 @@ in ``config_declaration.yaml`` (types and defaults come from the declaration).""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ckan.plugins import toolkit as tk
 
-from .domain.plan import load_plan
+from .domain.plan_file import EMBEDDED
 from .domain.search import QuerySettings
 
 PREFIX = "ckanext.minato_plan."
@@ -17,9 +18,17 @@ def _get(name: str):
     return tk.config.get(PREFIX + name)
 
 
-def organization() -> str:
-    """The name of the organization that owns the plan: the option, else the plan file's."""
-    return str(_get("organization") or load_plan().organization)
+def plan_files(source: Any = None) -> list[str]:
+    """The references of the plan files the portal publishes (paths or ``package:path``), from
+    the site's config (or ``source``, a config being set up); the plan the package carries when
+    the option is empty."""
+    value = (tk.config if source is None else source).get(PREFIX + "plan_files")
+    return [str(r) for r in tk.aslist(value)] or [EMBEDDED]
+
+
+def organization_option() -> str:
+    """The organization that owns every plan, when the portal names one ("" otherwise)."""
+    return str(_get("organization") or "")
 
 
 def loader_user() -> str:

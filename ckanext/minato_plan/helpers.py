@@ -16,9 +16,9 @@ from .domain import charts, distributions, labels, links, pages, search, text
 from .domain.text import LANGUAGES
 from .domain.tables import columns as table_columns
 from .domain.tables.formats import VARIANTS
-from .domain.plan import load_plan
+from .domain.plan import Plan
 from .dcat import cache as dcat_cache
-from .logic import activity, suggestions
+from .logic import activity, plans, suggestions
 from .logic.initiatives import measure_items
 
 __all__ = [
@@ -38,6 +38,10 @@ __all__ = [
     "minato_is_true",
     "minato_language_links",
     "minato_initiative_page",
+    "minato_overview_url",
+    "minato_plan_of",
+    "minato_plan_count",
+    "minato_continuity",
     "minato_chart_colour",
     "minato_search_language",
     "minato_facet_titles",
@@ -59,16 +63,21 @@ def _pairs(choices: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     return [{"value": code, "label": labels.label_dict(choices, code)} for code in choices]
 
 
+def _form_plan() -> Plan:
+    """The plan of the dataset a form edits (its name in the URL), else the current plan."""
+    return plans.of_dataset(_page_id()) or plans.current()
+
+
 def minato_guideline_choices(field: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     return [{"value": g.number,
              "label": {"ja": f"{g.number} {g.title.ja}", "en": f"{g.number} {g.title.en}"}}
-            for g in load_plan().guidelines]
+            for g in _form_plan().guidelines]
 
 
 def minato_measure_choices(field: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     return [{"value": m.code,
              "label": {"ja": f"{m.code} {m.title.ja}", "en": f"{m.code} {m.title.en}"}}
-            for m in load_plan().measures]
+            for m in _form_plan().measures]
 
 
 def minato_new_or_continued_choices(field: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
@@ -85,7 +94,7 @@ def minato_rating_choices(field: Optional[dict[str, Any]] = None) -> list[dict[s
 
 def minato_fiscal_year_choices(field: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     return [{"value": fy, "label": labels.fiscal_year_label_dict(fy, "choice")}
-            for fy in load_plan().fiscal_years]
+            for fy in _form_plan().fiscal_years]
 
 
 def minato_current_language() -> str:
@@ -167,10 +176,48 @@ def minato_initiative_page(pkg: dict[str, Any]) -> pages.InitiativePage:
     """What an initiative's page shows besides CKAN's own parts: its place in the plan, its
     progress by fiscal year, its indicators and the other initiatives of its measure."""
     measure_code = str(pkg.get("measure_code") or "")
-    plan = load_plan()
-    same_measure = (measure_items(measure_code)
+    plan = plans.of_dataset(pkg) or plans.current()
+    same_measure = (measure_items(plan, measure_code)
                     if measure_code in {m.code for m in plan.measures} else [])
     return pages.initiative_page(plan, pkg, same_measure)
+
+
+def minato_overview_url(plan_id: Optional[str] = None) -> str:
+    """The overview of a plan: ``/plan-overview`` for the current plan, as it always was;
+    ``/plan-overview/<plan id>`` for the others."""
+    if not plan_id or plan_id == plans.current().id:
+        return tk.h.url_for("minato_plan.overview")
+    return tk.h.url_for("minato_plan.overview", plan_id=plan_id)
+
+
+def minato_plan_count() -> int:
+    return len(plans.portal())
+
+
+def minato_plan_of(pkg: dict[str, Any]) -> Optional[Plan]:
+    """The plan a plan or initiative dataset belongs to (None for any other dataset)."""
+    return plans.of_dataset(pkg)
+
+
+def minato_continuity(pkg: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """An initiative's links to the initiatives of the portal's other plans: ``before`` (the
+    ones it carries on or that were merged into it) and ``after`` (the ones that carry it on or
+    that it was merged into), each with ``relation`` (continued, merged), ``plan``, ``number``,
+    ``title`` and ``name``; empty lists when its plan names none."""
+    plan = plans.of_dataset(pkg)
+    out: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    if plan is None or pkg.get("type") != "initiative":
+        return out
+    portal = plans.portal()
+    number = int(pkg.get("initiative_no") or 0)
+    for link, earlier in portal.predecessors(plan.id, number):
+        out["before"].append({"relation": link.relation, "plan": portal.get(link.plan_id),
+                              "number": earlier.number, "title": earlier.title,
+                              "name": earlier.name})
+    for plan_id, later, relation in portal.successors(plan.id, number):
+        out["after"].append({"relation": relation, "plan": portal.get(plan_id),
+                             "number": later.number, "title": later.title, "name": later.name})
+    return out
 
 
 def minato_chart_colour(category: str) -> str:
@@ -192,14 +239,19 @@ def minato_search_language() -> str:
 def minato_facet_titles() -> dict[str, str]:
     """The plan's facets of dataset search (guideline, measure, new/continued, latest status,
     latest rating), field -> title in the current language."""
-    return search.facet_titles(minato_search_language())
+    return search.facet_titles(minato_search_language(), len(plans.portal()))
 
 
 def minato_label_facet_items(search_facets: dict[str, Any]) -> dict[str, Any]:
     """package_search's ``search_facets`` with the plan's facet items labelled in the current
     language (``1-1 「新しい生活様式」に対応した…`` / ``1-1 High-quality …``)."""
-    return search.label_facet_items(search_facets, load_plan(), minato_search_language(),
-                                    config.organization())
+    return search.label_facet_items(search_facets, _plans_first_current(),
+                                    minato_search_language(), config.organization_option())
+
+
+def _plans_first_current() -> list[Plan]:
+    current = plans.current()
+    return [current] + [p for p in plans.portal() if p.id != current.id]
 
 
 def _page_id() -> Optional[str]:
@@ -214,10 +266,10 @@ def minato_plan_facets_here(package_type: Any = None, page: str = "dataset") -> 
     plans, the guideline groups' pages and the page of the plan's organization; not the
     portal's other datasets, groups and organizations."""
     if page == "group":
-        return search.shows_plan_facets(group_name=_page_id(), plan=load_plan())
+        return search.shows_plan_facets(group_name=_page_id(), plans=list(plans.portal()))
     if page == "organization":
         return search.shows_plan_facets(organization_name=_page_id(),
-                                        organization=config.organization())
+                                        organizations=plans.organizations())
     return search.shows_plan_facets(package_type=package_type)
 
 
@@ -299,7 +351,7 @@ def minato_portal_name() -> dict[str, str]:
     """The header's text logo in the current language, from the plan's facts: the municipality
     (港区 / Minato City) and the plan's short title without it (情報化推進計画 /
     Informatization Promotion Plan)."""
-    plan = load_plan()
+    plan = plans.current()
     ward = minato_translated(plan.municipality_name)
     name = minato_translated(plan.short_title)
     return {"ward": ward, "plan": name[len(ward):].strip() if name.startswith(ward) else name}
@@ -314,7 +366,7 @@ def minato_narrow_chart(chart: charts.BarChart, width: int = 360) -> charts.BarC
 
 def minato_plan_outline() -> list[dict[str, Any]]:
     """The plan's guidelines with their measures, for browsing when a search finds nothing."""
-    plan = load_plan()
+    plan = plans.current()
     return [{"number": g.number, "title": g.title.as_dict(), "group_name": g.group_name,
              "measures": [{"code": code, "title": plan.measure(code).title.as_dict()}
                           for code in g.measure_codes]}

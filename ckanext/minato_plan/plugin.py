@@ -12,7 +12,7 @@ from . import config, helpers, middleware, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
-from .logic import auth, consistency, licenses, migration
+from .logic import auth, consistency, licenses, migration, plans
 from .views import csrf, dataset_form, datastore_dump
 
 
@@ -54,11 +54,12 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurable
     def configure(self, config_: Any) -> None:
+        plans.portal(config_)  # every plan file readable and none clashing, or no start
         consistency.register_listeners()
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return indexing.index_fields(pkg_dict)
+        return indexing.index_fields(plans.with_plan_id(pkg_dict))
 
     # The index and the DataStore follow every committed dataset change (logic/consistency.py)
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:

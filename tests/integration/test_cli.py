@@ -55,10 +55,11 @@ def test_an_invalid_plan_file_is_refused_with_every_problem_and_nothing_written(
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_another_plan_is_refused_until_the_portal_holds_several(cli):
+def test_a_plan_the_portal_does_not_list_is_refused_and_nothing_written(cli):
     result = cli.invoke(ckan_cli, ["minato-plan", "load", str(FICTIONAL)])
     assert result.exit_code != 0
-    assert "not the plan this portal publishes (minato-plan)" in result.output
+    assert "ckanext.minato_plan.plan_files (the plan files every web node reads) does not " \
+        "list it" in result.output
     assert tk.get_action("package_search")({}, {"q": "*:*"})["count"] == 0
 
 

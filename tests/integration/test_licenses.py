@@ -8,6 +8,8 @@ import pytest
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
+from ckanext.minato_plan.domain.plan import load_plan
+
 CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
 CKAN_DEFAULT_IDS = {"notspecified", "odc-pddl", "odc-odbl", "odc-by", "cc-zero", "cc-by",
                     "cc-by-sa", "gfdl", "other-open", "other-pd", "other-at", "uk-ogl",
@@ -50,7 +52,7 @@ def test_a_site_licence_list_is_kept_and_its_own_cc_by_4_0_is_used(tmp_path, mon
     licenses.configure(tk.config)
     offered = [lic["id"] for lic in tk.get_action("license_list")({}, {})]
     assert offered == ["cc-by-4", "gov-jp-2"]
-    assert licenses.plan_license_id() == "cc-by-4"
+    assert licenses.plan_license_id(load_plan()) == "cc-by-4"
 
 
 def test_plan_datasets_are_cc_by_4_0_and_open(loaded_plan):

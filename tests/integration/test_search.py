@@ -260,11 +260,11 @@ class TestFacetLabelsFromTheModel:
         facets = {"latest_status": {"items": [{"name": "in_progress", "display_name": "x"},
                                               {"name": "unknown", "display_name": "unknown"}]},
                   "latest_rating": {"items": [{"name": "B", "display_name": "B"}]}}
-        search.label_facet_items(facets, load_plan(), "en")
+        search.label_facet_items(facets, [load_plan()], "en")
         assert [i["display_name"] for i in facets["latest_status"]["items"]] == [
             "In progress", "unknown"]
         assert facets["latest_rating"]["items"][0]["display_name"] == "B Mostly on plan"
-        search.label_facet_items(facets, load_plan(), "ja")
+        search.label_facet_items(facets, [load_plan()], "ja")
         assert facets["latest_status"]["items"][0]["display_name"] == "実施中"
         assert facets["latest_rating"]["items"][0]["display_name"] == "B 概ね達成"
 
@@ -274,3 +274,5 @@ class TestFacetLabelsFromTheModel:
         assert list(search.facet_titles("ja").values()) == [
             "情報化指針", "施策", "新規・継続", "最新の進捗状況", "最新の評価"]
         assert search.facet_titles("en")["latest_rating"] == "Latest rating"
+        # the plan facet, once the portal has several plans
+        assert list(search.facet_titles("en", plan_count=2))[:2] == ["plan_id", "guideline_no"]

@@ -17,7 +17,7 @@ def _initiatives():
 
 
 def test_plan_hierarchy_nests_guidelines_measures_initiatives_with_current_status():
-    shown = hierarchy.plan_hierarchy(_initiatives())
+    shown = hierarchy.plan_hierarchy(_initiatives(), load_plan())
     assert shown["initiative_count"] == 39
     assert [g["number"] for g in shown["guidelines"]] == [1, 2, 3, 4]
     g2 = shown["guidelines"][1]
@@ -38,26 +38,27 @@ def test_plan_hierarchy_nests_guidelines_measures_initiatives_with_current_statu
 
 def test_progress_list_filters_by_initiative_year_guideline_and_measure():
     pkgs = _initiatives()
-    every = hierarchy.progress_list(pkgs, {})
+    every = hierarchy.progress_list(pkgs, {}, load_plan())
     assert [r["id"] for r in every] == ["131032JK027-2022", "131032JK027-2023",
                                         "131032JK031-2023"]
     assert every[1]["rating_label"] == {"ja": "概ね達成", "en": "Mostly on plan"}
     assert every[2]["sample"] is True
     for given in ({"initiative": "27"}, {"initiative": "minato-plan-initiative-27"},
                   {"initiative": "131032JK027"}, {"initiative": 27}):
-        filters, errors = hierarchy.progress_filters(given)
-        assert not errors and len(hierarchy.progress_list(pkgs, filters)) == 2
-    filters, _ = hierarchy.progress_filters({"fiscal_year": "2023"})
-    assert len(hierarchy.progress_list(pkgs, filters)) == 2
-    filters, _ = hierarchy.progress_filters({"guideline": 3, "measure": "3-3"})
-    assert [r["initiative_no"] for r in hierarchy.progress_list(pkgs, filters)] == [31]
-    filters, _ = hierarchy.progress_filters({"measure": "1-1"})
-    assert hierarchy.progress_list(pkgs, filters) == []
+        filters, errors = hierarchy.progress_filters(given, load_plan())
+        assert not errors and len(hierarchy.progress_list(pkgs, filters, load_plan())) == 2
+    filters, _ = hierarchy.progress_filters({"fiscal_year": "2023"}, load_plan())
+    assert len(hierarchy.progress_list(pkgs, filters, load_plan())) == 2
+    filters, _ = hierarchy.progress_filters({"guideline": 3, "measure": "3-3"}, load_plan())
+    assert [r["initiative_no"] for r in hierarchy.progress_list(pkgs, filters, load_plan())] == [31]
+    filters, _ = hierarchy.progress_filters({"measure": "1-1"}, load_plan())
+    assert hierarchy.progress_list(pkgs, filters, load_plan()) == []
 
 
 def test_bad_filters_are_refused_with_japanese_and_english_messages():
     _filters, errors = hierarchy.progress_filters(
-        {"fiscal_year": "2030", "guideline": "9", "measure": "5-1", "initiative": "40"})
+        {"fiscal_year": "2030", "guideline": "9", "measure": "5-1", "initiative": "40"},
+        load_plan())
     assert set(errors) == {"fiscal_year", "guideline", "measure", "initiative"}
     assert "年度は2021" in errors["fiscal_year"][0]
     assert "Fiscal year must be between 2021 and 2026 (got 2030)" in errors["fiscal_year"][0]

@@ -6,6 +6,9 @@ import json
 import pytest
 
 from ckanext.minato_plan.domain import rules, text
+from ckanext.minato_plan.domain.plan import load_plan
+
+PLAN = load_plan()
 
 
 @pytest.mark.parametrize("value, code, kind_ja, kind_en, position", [
@@ -109,10 +112,10 @@ def test_every_accepted_word_is_a_truthiness_word_of_text():
 
 
 def test_progress_entries_are_bounded_by_the_plans_fiscal_years():
-    assert rules.progress_entries_limit() == 6
-    rules.progress_count(6)
+    assert rules.progress_entries_limit(PLAN) == 6
+    rules.progress_count(6, PLAN)
     with pytest.raises(rules.FieldError) as err:
-        rules.progress_count(5000)
+        rules.progress_count(5000, PLAN)
     assert "6件まで" in err.value.ja and "5,000件" in err.value.ja
     assert err.value.en == ("At most 6 progress entries (one per fiscal year of the plan); "
                             "got 5,000.")

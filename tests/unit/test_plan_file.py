@@ -141,7 +141,9 @@ def test_another_municipalitys_plan_without_the_optional_parts_reads():
             plan.initiative_id(5)) == ("lg-999997", "kakuu-dx-plan-initiative-01",
                                        "kakuu-dx-plan-guideline-2", "999997JK005")
     dataset = records.plan_dataset_dict(plan)
-    assert dataset["notes_translated"] == {"ja": "", "en": ""}
+    assert dataset["notes_translated"]["en"] == (  # what the file states, nothing more
+        "Kakuu City DX Promotion Plan (FY2025–FY2029) [fictional test plan]: fiscal years 2025 "
+        "to 2029, 2 guidelines, 3 measures and 5 initiatives.")
     assert (dataset["first_half"], dataset["review_fiscal_year"],
             dataset["previous_projects_total"]) == (None, None, None)
 

@@ -43,3 +43,8 @@ def test_differs_ignores_representation_and_sees_real_changes():
     current["title_translated"] = {"ja": "a", "en": "c"}
     current["groups"] = []
     assert records.differs(target, current) == ["title_translated", "groups"]
+    # a description in no language is no description, however it is written
+    assert records.differs({"notes_translated": {"ja": "", "en": ""}}, {"notes_translated": {}}) \
+        == []
+    assert records.differs({"notes_translated": {"ja": "", "en": "x"}},
+                           {"notes_translated": {}}) == ["notes_translated"]

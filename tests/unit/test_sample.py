@@ -2,6 +2,7 @@
 import pytest
 
 from ckanext.minato_plan.domain import sample
+from ckanext.minato_plan.domain.plan import load_plan
 
 
 def test_packaged_sample_is_marked_and_valid():
@@ -15,13 +16,13 @@ def test_packaged_sample_is_marked_and_valid():
 def test_unmarked_row_is_refused():
     text = ",".join(sample.COLUMNS) + "\n1,2021,in_progress,A,x,y,false\n"
     with pytest.raises(sample.SampleDataError, match="row 2: column sample must be true"):
-        sample.parse_sample_progress(text)
+        sample.parse_sample_progress(text, load_plan())
 
 
 def test_bad_values_name_the_row():
     text = ",".join(sample.COLUMNS) + "\n1,2021,in_progress,A,x,y,true\n1,2030,in_progress,A,x,y,true\n"
     with pytest.raises(sample.SampleDataError, match="row 3: .*Fiscal year must be between"):
-        sample.parse_sample_progress(text)
+        sample.parse_sample_progress(text, load_plan())
 
 
 def test_real_progress_wins_over_sample():

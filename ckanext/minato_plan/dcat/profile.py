@@ -50,13 +50,13 @@ from ckanext.dcat.utils import catalog_uri, resource_uri
 from .. import config
 from ..domain import dcat as mapping
 from ..domain.identifiers import PLAN_DATASET_TYPES
-from ..domain.plan import Plan, load_plan
+from ..domain.plan import Plan
 from ..domain.text import text_dict
 from .static import (
     CKAN_TIMESTAMP, Static, absolute, dataset_iri, distribution_iri, iri, landing_page, literals,
 )
 from .static import static as static_parts
-from ..logic import official
+from ..logic import official, plans
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         base = catalog_uri()
-        static = static_parts(base)
+        static = static_parts(base, plans.of_dataset(dataset_dict))
         ours = official.is_official(dataset_dict)
         # The stock DCAT-AP 3 code writes what it writes right (titles and descriptions per
         # language, identifier, keywords, temporal coverage, the DCAT-AP 2/3 fields and the
@@ -338,7 +338,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         g = self.g
         add = g.add
         cfg = tk.config
-        plan = load_plan()
+        plan = static.plan
         # the plan's own title and description only describe a portal that holds only the plan
         plan_only = _plan_only_portal()
         title, description = mapping.catalog_title(plan), mapping.catalog_description(plan)
@@ -368,7 +368,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             add((language, RDF.type, DCT.LinguisticSystem))
         add((catalog_ref, DCT.spatial, static.area))
         licence_ref, licence_triples = static.licence(
-            config.dcat("catalog_license") or load_plan().license.url)
+            config.dcat("catalog_license") or plan.license.url)
         add((catalog_ref, DCT.license, licence_ref))
         for t in licence_triples:
             add(t)
@@ -382,9 +382,9 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
     def parse_dataset(self, dataset_dict, dataset_ref):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         g = self.g
-        plan = load_plan()
         is_series = (dataset_ref, RDF.type, DCAT.DatasetSeries) in g
         identifier = self._object_value(dataset_ref, DCT.identifier)
+        plan = _plan_of_identifier(identifier, is_series)
         in_plan = (mapping.initiative_number(identifier or "", plan.id) is not None
                    or any(True for _s in g.objects(dataset_ref, DCAT.inSeries)))
         dataset_dict["type"] = "plan" if is_series else ("initiative" if in_plan else "dataset")
@@ -448,6 +448,16 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
                 return "measure", notation
             return "guideline", notation
         return mapping.concept_notation(str(theme), catalog_uri(), plan)
+
+
+def _plan_of_identifier(identifier: Any, is_series: bool) -> Plan:
+    """The plan of a harvested dataset: the plan it is (a series named by a plan's id) or whose
+    initiative it is (``<plan id>-initiative-NN``); else the portal's first plan."""
+    for plan in plans.portal():
+        if (is_series and identifier == plan.id) or \
+                mapping.initiative_number(identifier or "", plan.id) is not None:
+            return plan
+    return plans.portal().first
 
 
 def _plan_only_portal() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -17,7 +17,8 @@ from ckanext.dcat.profiles.base import CleanedURIRef
 from .. import config
 from ..domain import dcat as mapping
 from ..domain import records
-from ..domain.plan import load_plan
+from ..domain.plan import Plan
+from ..logic import plans
 from ..domain.text import text_dict
 
 
@@ -40,8 +41,8 @@ def distribution_iri(base: str, resource_id: str) -> str:
     return f"{base.rstrip('/')}/distribution/{resource_id}"
 
 
-def publisher_iri(base: str) -> str:
-    return f"{base.rstrip('/')}/organization/{config.organization()}"
+def publisher_iri(base: str, organization: str) -> str:
+    return f"{base.rstrip('/')}/organization/{organization}"
 
 
 def literals(texts: dict[str, str]) -> Iterable[Literal]:
@@ -69,8 +70,10 @@ class Static:
     once: the concept scheme, the series as initiatives see it, the publisher, the contact
     point, the area, and the typing of the code-list values we use."""
 
-    def __init__(self, base: str, contact_url: str, contact_email: str, availability: str):
-        self.plan = load_plan()
+    def __init__(self, base: str, plan: Plan, organization: str, contact_url: str,
+                 contact_email: str, availability: str):
+        self.plan = plan
+        self.organization = organization
         self._concepts(base)
         self._agents(base, contact_url, contact_email)
         self._series(base)
@@ -117,7 +120,7 @@ class Static:
     def _agents(self, base: str, contact_url: str, contact_email: str) -> None:
         """The publisher, the contact point and the area."""
         plan = self.plan
-        self.publisher = publisher = URIRef(publisher_iri(base))
+        self.publisher = publisher = URIRef(publisher_iri(base, self.organization))
         ptype = URIRef(mapping.PUBLISHER_TYPE_LOCAL_AUTHORITY)
         self.publisher_triples = [
             (publisher, RDF.type, FOAF.Agent), (publisher, DCT.type, ptype),
@@ -128,7 +131,7 @@ class Static:
         self.publisher_triples += [(ptype, SKOS.prefLabel, lit)
                                    for lit in literals(mapping.PUBLISHER_TYPE_LABEL.as_dict())]
 
-        self.contact = contact = URIRef(publisher_iri(base) + "#contact")
+        self.contact = contact = URIRef(publisher_iri(base, self.organization) + "#contact")
         self.contact_triples = [(contact, RDF.type, VCARD.Kind)]
         self.contact_triples += [(contact, VCARD.fn, lit)
                                  for lit in literals(plan.municipality_name.as_dict())]
@@ -217,11 +220,16 @@ class Static:
         return ref, triples
 
 
-@functools.lru_cache(maxsize=8)
-def static_for(base: str, contact_url: str, contact_email: str, availability: str) -> Static:
-    return Static(base, contact_url, contact_email, availability)
+@functools.lru_cache(maxsize=32)
+def static_for(base: str, plan_id: str, organization: str, contact_url: str, contact_email: str,
+               availability: str) -> Static:
+    return Static(base, plans.get(plan_id) or plans.portal().first, organization, contact_url,
+                  contact_email, availability)
 
 
-def static(base: str) -> Static:
-    return static_for(base, config.dcat("contact_url"), config.dcat("contact_email"),
-                       config.dcat("distribution_availability").upper())
+def static(base: str, plan: Optional[Plan] = None) -> Static:
+    """The static triples of ``plan`` (the portal's first plan when None)."""
+    plan = plan or plans.portal().first
+    return static_for(base, plan.id, plans.organization(plan), config.dcat("contact_url"),
+                      config.dcat("contact_email"),
+                      config.dcat("distribution_availability").upper())

@@ -6,20 +6,20 @@ Japanese and English (``{"ja": …, "en": …}``), every code as the code.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable
 
 from . import identifiers, labels, progress, rules
-from .plan import Plan, load_plan
+from .plan import Plan
 from .text import is_blank, optional_int, translated
 
 _CURRENT_KEYS = ("fiscal_year", "fiscal_year_label", "status", "status_label", "rating",
                  "rating_label", "summary_ja", "summary_en", "sample")
 
 
-def progress_record(pkg: dict[str, Any], entry: dict[str, Any],
-                    plan: Optional[Plan] = None) -> dict[str, Any]:
-    """One progress entry of an initiative, with its identifiers and ja/en labels."""
-    stem = (plan or load_plan()).id_stem
+def progress_record(pkg: dict[str, Any], entry: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """One progress entry of an initiative of ``plan``, with its identifiers and ja/en
+    labels."""
+    stem = plan.id_stem
     number = int(pkg["initiative_no"])
     fy = int(entry["fiscal_year"])
     return {
@@ -60,11 +60,9 @@ def _initiative(pkg: dict[str, Any], plan: Plan) -> dict[str, Any]:
     }
 
 
-def plan_hierarchy(initiatives: Iterable[dict[str, Any]],
-                   plan: Optional[Plan] = None) -> dict[str, Any]:
+def plan_hierarchy(initiatives: Iterable[dict[str, Any]], plan: Plan) -> dict[str, Any]:
     """The plan as guidelines -> measures -> initiatives, each initiative with its current
     (latest recorded) status; counts of initiatives by current status."""
-    plan = plan or load_plan()
     arranged = progress.arrange(plan, initiatives, lambda pkg: pkg.get("measure_code"),
                                 lambda pkg: int(pkg["initiative_no"]))
     guidelines = []
@@ -100,12 +98,11 @@ def plan_hierarchy(initiatives: Iterable[dict[str, Any]],
     }
 
 
-def progress_filters(data_dict: dict[str, Any], plan: Optional[Plan] = None
+def progress_filters(data_dict: dict[str, Any], plan: Plan
                      ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The filters of ``minato_plan_progress_list``, checked: ``initiative`` (number, dataset
     name or ID 131032JK027), ``fiscal_year``, ``guideline``, ``measure``. Returns the filters
     and the errors per parameter (ja / en messages)."""
-    plan = plan or load_plan()
     filters: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
 
@@ -119,17 +116,16 @@ def progress_filters(data_dict: dict[str, Any], plan: Optional[Plan] = None
             errors[key] = [str(err)]
 
     check("initiative", lambda value: rules.initiative_no(
-        identifiers.initiative_number(value, plan.id_stem, plan.id)))
-    check("fiscal_year", rules.fiscal_year)
-    check("guideline", rules.guideline_no)
-    check("measure", rules.measure_code)
+        identifiers.initiative_number(value, plan.id_stem, plan.id), plan))
+    check("fiscal_year", lambda value: rules.fiscal_year(value, plan))
+    check("guideline", lambda value: rules.guideline_no(value, plan))
+    check("measure", lambda value: rules.measure_code(value, plan))
     return filters, errors
 
 
 def progress_list(initiatives: Iterable[dict[str, Any]], filters: dict[str, Any],
-                  plan: Optional[Plan] = None) -> list[dict[str, Any]]:
+                  plan: Plan) -> list[dict[str, Any]]:
     """Progress records matching the (checked) filters, by initiative then fiscal year."""
-    plan = plan or load_plan()
     out = []
     for pkg in sorted(initiatives, key=lambda p: int(p["initiative_no"])):
         if "initiative" in filters and int(pkg["initiative_no"]) != filters["initiative"]:

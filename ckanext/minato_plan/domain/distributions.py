@@ -40,19 +40,25 @@ _LIVE_NOTE = {
 }
 
 
-def table_url(site_url: str, table: str, suffix: str, initiative_no: Optional[int] = None
-              ) -> str:
-    base = site_url.rstrip("/") + PLAN_DATA_PATH
+def data_base(site_url: str, scope: str = "") -> str:
+    """Where a plan's files are: ``/plan-data`` for the portal's first plan, ``/plan-data/<plan
+    id>`` for the others (``scope``)."""
+    return site_url.rstrip("/") + PLAN_DATA_PATH + (f"/{scope}" if scope else "")
+
+
+def table_url(site_url: str, table: str, suffix: str, initiative_no: Optional[int] = None,
+              scope: str = "") -> str:
+    base = data_base(site_url, scope)
     if initiative_no is not None:
         return f"{base}/initiative/{int(initiative_no)}/{table}.{suffix}"
     return f"{base}/{table}.{suffix}"
 
 
 def _table_resource(site_url: str, table: t.Table, suffix: str,
-                    initiative_no: Optional[int] = None) -> dict[str, Any]:
+                    initiative_no: Optional[int] = None, scope: str = "") -> dict[str, Any]:
     variant = VARIANTS[suffix]
     resource = {
-        "url": table_url(site_url, table.name, suffix, initiative_no),
+        "url": table_url(site_url, table.name, suffix, initiative_no, scope),
         "format": variant.format,
         "mimetype": variant.media_type,
     }
@@ -85,10 +91,11 @@ def _table_resource(site_url: str, table: t.Table, suffix: str,
                 description="".join(ja) + "\n\n" + " ".join(en))
 
 
-def plan_resources(site_url: str) -> list[dict[str, Any]]:
-    """Every table in every variant, the data package descriptor and the column dictionary."""
-    base = site_url.rstrip("/") + PLAN_DATA_PATH
-    out = [_table_resource(site_url, table, suffix)
+def plan_resources(site_url: str, scope: str = "") -> list[dict[str, Any]]:
+    """Every table in every variant, the data package descriptor and the column dictionary (of
+    the plan whose URLs ``scope`` names)."""
+    base = data_base(site_url, scope)
+    out = [_table_resource(site_url, table, suffix, scope=scope)
            for table in t.TABLES.values() for suffix in VARIANTS]
     out.append({
         "name": "データパッケージ（Frictionless Data Package） / Data package (Frictionless)",
@@ -115,9 +122,10 @@ def plan_resources(site_url: str) -> list[dict[str, Any]]:
     return out
 
 
-def initiative_resources(site_url: str, initiative_no: int) -> list[dict[str, Any]]:
+def initiative_resources(site_url: str, initiative_no: int, scope: str = ""
+                         ) -> list[dict[str, Any]]:
     """The initiative's own progress and indicators, in every variant."""
-    return [_table_resource(site_url, t.TABLES[name], suffix, initiative_no)
+    return [_table_resource(site_url, t.TABLES[name], suffix, initiative_no, scope)
             for name in t.INITIATIVE_TABLES for suffix in VARIANTS]
 
 
@@ -153,6 +161,9 @@ def parse_plan_data_url(url: str) -> Optional[tuple[Optional[int], str]]:
     if marker not in url:
         return None
     rest = url.split(marker, 1)[1]
+    first, _, after = rest.partition("/")
+    if after and first != "initiative":  # /plan-data/<plan id>/…: another plan's files
+        rest = after
     if rest.startswith("initiative/"):
         parts = rest.split("/")
         if len(parts) != 3 or not re.fullmatch(r"[0-9]+", parts[1]):

@@ -129,6 +129,12 @@ class Plan:
     def initiative_name(self, number: int) -> str:
         return identifiers.initiative_name(self.id, number)
 
+    def measure_belongs_to_guideline(self, measure_code: str, guideline_no: Any) -> bool:
+        try:
+            return self.measure(measure_code).guideline_no == int(guideline_no)
+        except (KeyError, ValueError, TypeError):
+            return False
+
     @property
     def fiscal_years(self) -> tuple[int, ...]:
         """Every fiscal year of the plan period, oldest first."""
@@ -270,13 +276,6 @@ def load_plan() -> Plan:
     if _PLAN_CACHE is None:
         _PLAN_CACHE = read_plan(plan_file.embedded_text())
     return _PLAN_CACHE
-
-
-def measure_belongs_to_guideline(measure_code: str, guideline_no: int) -> bool:
-    try:
-        return load_plan().measure(measure_code).guideline_no == int(guideline_no)
-    except (KeyError, ValueError, TypeError):
-        return False
 
 
 def initiative_notes(plan: Plan, initiative: Initiative) -> Text:

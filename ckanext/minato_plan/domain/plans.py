@@ -35,6 +35,11 @@ class PlanSet:
         self._by_id = {p.id: p for p in self.plans}
         self._datasets = {i.name: (p, i.number) for p in self.plans for i in p.initiatives}
 
+    @property
+    def first(self) -> Plan:
+        """The plan listed first (the portal's own; its download URLs name no plan)."""
+        return self._given[0]
+
     def __iter__(self):
         return iter(self.plans)
 

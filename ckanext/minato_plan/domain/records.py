@@ -72,7 +72,19 @@ def _plan_paragraphs(plan: Plan, lang: str) -> list[str]:
                 place += f" It is also {basis[0].lower()}{basis[1:]}."
         out.append(place.strip())
     out += [t.get(lang) for t in (plan.review_note, plan.progress_management) if t]
-    return out
+    return out or [_structure_sentence(plan, lang)]
+
+
+def _structure_sentence(plan: Plan, lang: str) -> str:
+    """What every plan file states: the plan's period and structure (the description of a plan
+    whose file says nothing more)."""
+    counts = (len(plan.guidelines), len(plan.measures), len(plan.initiatives))
+    if lang == "ja":
+        return (f"{plan.title.ja}。計画期間は{plan.start_fiscal_year}年度から"
+                f"{plan.end_fiscal_year}年度まで。情報化指針{counts[0]}、施策{counts[1]}、"
+                f"取組{counts[2]}からなります。")
+    return (f"{plan.title.en}: fiscal years {plan.start_fiscal_year} to {plan.end_fiscal_year}, "
+            f"{counts[0]} guidelines, {counts[1]} measures and {counts[2]} initiatives.")
 
 
 def _half_years(halves: tuple[Half, ...], position: int) -> Optional[str]:
@@ -119,6 +131,7 @@ def initiative_dataset_dicts(plan: Plan, organization: Optional[str] = None
             "type": "initiative",
             "name": i.name,
             "owner_org": organization or plan.organization,
+            "plan_id": plan.id,
             "license_id": plan.license.id,
             "title": i.title.ja,
             "title_translated": i.title.as_dict(),
@@ -168,5 +181,7 @@ def _normal(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
+        normal = {k: _normal(v) for k, v in value.items()}
+        # a text in no language ({"ja": "", "en": ""}) is stored as no text at all
+        return normal if any(v is not None for v in normal.values()) else None
     return value

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 
 from . import labels
 from . import text as text_rules
-from .plan import load_plan, measure_belongs_to_guideline
+from .plan import Plan
 
 
 class FieldError(ValueError):
@@ -39,9 +39,9 @@ def _integer(value: Any, ja_name: str, en_name: str) -> int:
                      f"{en_name} must be a whole number (got {value!r}).")
 
 
-def fiscal_year(value: Any) -> int:
+def fiscal_year(value: Any, plan: Plan) -> int:
+    """A fiscal year of ``plan``'s period."""
     fy = _integer(value, "年度", "Fiscal year")
-    plan = load_plan()
     if fy not in plan.fiscal_years:
         first, last = plan.start_fiscal_year, plan.end_fiscal_year
         raise FieldError(
@@ -77,18 +77,18 @@ def new_or_continued(value: Any) -> str:
     return _choice(value, labels.NEW_OR_CONTINUED, "新規・継続の区分", "New or continued")
 
 
-def initiative_no(value: Any) -> int:
+def initiative_no(value: Any, plan: Plan) -> int:
     number = _integer(value, "取組番号", "Initiative number")
-    count = len(load_plan().initiatives)
+    count = len(plan.initiatives)
     if not 1 <= number <= count:
         raise FieldError(f"取組番号は1から{count}の範囲で入力してください（入力値: {number}）。",
                          f"Initiative number must be between 1 and {count} (got {number}).")
     return number
 
 
-def guideline_no(value: Any) -> int:
+def guideline_no(value: Any, plan: Plan) -> int:
     number = _integer(value, "情報化指針番号", "Guideline number")
-    known = [g.number for g in load_plan().guidelines]
+    known = [g.number for g in plan.guidelines]
     if number not in known:
         raise FieldError(
             f"情報化指針番号は{known[0]}から{known[-1]}の範囲で入力してください（入力値: {number}）。",
@@ -96,9 +96,9 @@ def guideline_no(value: Any) -> int:
     return number
 
 
-def measure_code(value: Any) -> str:
+def measure_code(value: Any, plan: Plan) -> str:
     code = "" if value is None else str(value).strip().replace("－", "-").replace("ー", "-")
-    known = [m.code for m in load_plan().measures]
+    known = [m.code for m in plan.measures]
     if code not in known:
         raise FieldError(f"施策コードは次のいずれかです: {'、'.join(known)}（入力値: {code!r}）。",
                          f"Measure code must be one of: {', '.join(known)} (got {code!r}).")
@@ -196,14 +196,14 @@ def whole_number(value: Any, ja_name: str, en_name: str) -> int:
     return _integer(value, ja_name, en_name)
 
 
-def progress_entries_limit() -> int:
-    """The most progress entries an initiative holds: one per fiscal year of the plan (what an
+def progress_entries_limit(plan: Plan) -> int:
+    """The most progress entries an initiative holds: one per fiscal year of its plan (what an
     upload can give an initiative, too)."""
-    return len(load_plan().fiscal_years)
+    return len(plan.fiscal_years)
 
 
-def progress_count(count: int) -> None:
-    limit = progress_entries_limit()
+def progress_count(count: int, plan: Plan) -> None:
+    limit = progress_entries_limit(plan)
     if count > limit:
         raise FieldError(
             f"年度別の進捗は{limit}件まで（計画期間の1年度に1件）です（{count:,}件あります）。",
@@ -217,9 +217,9 @@ def indicator_count(count: int, limit: int) -> None:
                          f"At most {limit:,} indicators per initiative; got {count:,}.")
 
 
-def indicator_values_limit(max_indicators: int) -> int:
+def indicator_values_limit(max_indicators: int, plan: Plan) -> int:
     """The most indicator values an initiative holds: one per indicator and fiscal year."""
-    return max_indicators * len(load_plan().fiscal_years)
+    return max_indicators * len(plan.fiscal_years)
 
 
 def indicator_value_count(count: int, limit: int) -> None:
@@ -282,8 +282,8 @@ def boolean(value: Any) -> bool:
                      f"{value!r}).")
 
 
-def measure_in_guideline(measure: str, guideline: Any) -> None:
-    if not measure_belongs_to_guideline(measure, guideline):
+def measure_in_guideline(measure: str, guideline: Any, plan: Plan) -> None:
+    if not plan.measure_belongs_to_guideline(measure, guideline):
         raise FieldError(
             f"施策{measure}は情報化指針{guideline}に属していません。",
             f"Measure {measure} does not belong to guideline {guideline}.")

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from . import rules
+from .plan import Plan, load_plan
 from .text import is_true
 
 COLUMNS = ["initiative_no", "fiscal_year", "status", "rating", "summary_ja", "summary_en",
@@ -22,8 +23,9 @@ class SampleDataError(ValueError):
     pass
 
 
-def parse_sample_progress(text: str) -> dict[int, list[dict[str, Any]]]:
-    """Progress entries by initiative number; every row must be marked as sample data."""
+def parse_sample_progress(text: str, plan: Plan) -> dict[int, list[dict[str, Any]]]:
+    """Progress entries of ``plan``'s initiatives by number; every row must be marked as
+    sample data."""
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     if reader.fieldnames != COLUMNS:
@@ -32,9 +34,9 @@ def parse_sample_progress(text: str) -> dict[int, list[dict[str, Any]]]:
     problems = []
     for row_no, row in enumerate(reader, start=2):
         try:
-            number = rules.initiative_no(row["initiative_no"])
+            number = rules.initiative_no(row["initiative_no"], plan)
             entry = {
-                "fiscal_year": rules.fiscal_year(row["fiscal_year"]),
+                "fiscal_year": rules.fiscal_year(row["fiscal_year"], plan),
                 "status": rules.status(row["status"]),
                 "rating": rules.rating(row["rating"]),
                 "summary_ja": row["summary_ja"].strip(),
@@ -56,9 +58,11 @@ def parse_sample_progress(text: str) -> dict[int, list[dict[str, Any]]]:
 
 
 def load_sample_progress() -> dict[int, list[dict[str, Any]]]:
+    """The sample progress of the plan the package carries (the only plan it has samples
+    for)."""
     text = resources.files("ckanext.minato_plan").joinpath("data/sample_progress.csv").read_text(
         encoding="utf-8")
-    return parse_sample_progress(text)
+    return parse_sample_progress(text, load_plan())
 
 
 def merge_progress(current: list[dict[str, Any]], sample: list[dict[str, Any]]

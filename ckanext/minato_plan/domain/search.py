@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from . import labels
 from .identifiers import PLAN_DATASET_TYPES
@@ -155,6 +155,7 @@ def collations(spellcheck: Any, query: str, limit: int = MAX_SUGGESTIONS) -> lis
 # Facet fields of dataset search: (index field, title ja, title en). The index fields are
 # written by indexing.py.
 FACETS: tuple[tuple[str, str, str], ...] = (
+    ("plan_id", "計画", "Plan"),
     ("guideline_no", "情報化指針", "Guideline"),
     ("measure_code", "施策", "Measure"),
     ("new_or_continued", "新規・継続", "New or continued"),
@@ -163,38 +164,53 @@ FACETS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def facet_titles(lang: str) -> dict[str, str]:
-    """Facet field -> title in ``lang`` ("ja" or "en"), in display order."""
-    return {field: (en if lang == "en" else ja) for field, ja, en in FACETS}
+def facet_titles(lang: str, plan_count: int = 1) -> dict[str, str]:
+    """Facet field -> title in ``lang`` ("ja" or "en"), in display order; the plan facet only
+    where the portal has more than one plan."""
+    return {field: (en if lang == "en" else ja) for field, ja, en in FACETS
+            if field != "plan_id" or plan_count > 1}
 
 
-def facet_labels(plan: Plan, organization: Optional[str] = None
+def plan_label(plan: Plan) -> tuple[str, str]:
+    """A plan as a facet item names it: its short title and period (ja, en)."""
+    return (f"{plan.short_title.ja}（{plan.start_fiscal_year}〜{plan.end_fiscal_year}年度）",
+            f"{plan.short_title.en} (FY{plan.start_fiscal_year}–FY{plan.end_fiscal_year})")
+
+
+def facet_labels(plans: Sequence[Plan], organization: Optional[str] = None
                  ) -> dict[str, dict[str, tuple[str, str]]]:
-    """Facet field -> value -> (label ja, label en), from the plan model."""
-    return {
-        "guideline_no": {str(g.number): (f"{g.number} {g.title.ja}", f"{g.number} {g.title.en}")
-                         for g in plan.guidelines},
-        "measure_code": {m.code: (f"{m.code} {m.title.ja}", f"{m.code} {m.title.en}")
-                         for m in plan.measures},
+    """Facet field -> value -> (label ja, label en), from the plan models. Where plans share a
+    value (measure ``1-1``, guideline 1), the first plan's label is the one shown."""
+    out: dict[str, dict[str, tuple[str, str]]] = {
+        "plan_id": {p.id: plan_label(p) for p in plans},
+        "guideline_no": {}, "measure_code": {},
         "new_or_continued": dict(labels.NEW_OR_CONTINUED),
         "latest_status": dict(labels.STATUSES),
         "latest_rating": {code: (labels.rating_label(code, "ja"), labels.rating_label(code, "en"))
                           for code in labels.RATINGS},
-        # CKAN's own facets on the guideline groups and the ward (CKAN shows their Japanese
-        # titles in both languages)
-        "groups": {g.group_name: (f"情報化指針{g.number} {g.title.ja}",
-                                  f"Guideline {g.number}: {g.title.en}")
-                   for g in plan.guidelines},
-        "organization": {organization or plan.organization: (plan.municipality_name.ja,
-                                                             plan.municipality_name.en)},
+        "groups": {}, "organization": {},
     }
+    for plan in reversed(plans):
+        out["guideline_no"].update({str(g.number): (f"{g.number} {g.title.ja}",
+                                                    f"{g.number} {g.title.en}")
+                                    for g in plan.guidelines})
+        out["measure_code"].update({m.code: (f"{m.code} {m.title.ja}", f"{m.code} {m.title.en}")
+                                    for m in plan.measures})
+        # CKAN's own facets on the guideline groups and the organizations (CKAN shows their
+        # Japanese titles in both languages)
+        out["groups"].update({g.group_name: (f"情報化指針{g.number} {g.title.ja}",
+                                             f"Guideline {g.number}: {g.title.en}")
+                              for g in plan.guidelines})
+        out["organization"][organization or plan.organization] = (plan.municipality_name.ja,
+                                                                   plan.municipality_name.en)
+    return out
 
 
-def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
+def label_facet_items(search_facets: dict[str, Any], plans: Sequence[Plan], lang: str,
                       organization: Optional[str] = None) -> dict[str, Any]:
     """Sets ``display_name`` of the plan's facet items (package_search's ``search_facets``)
     to their label in ``lang``; unknown values keep the value itself."""
-    labels = facet_labels(plan, organization)
+    labels = facet_labels(plans, organization)
     for field, values in labels.items():
         for item in (search_facets.get(field) or {}).get("items", []):
             pair = values.get(str(item.get("name")))
@@ -204,14 +220,13 @@ def label_facet_items(search_facets: dict[str, Any], plan: Plan, lang: str,
 
 
 def shows_plan_facets(package_type: Any = None, group_name: Any = None,
-                      organization_name: Any = None, plan: Plan = None,
-                      organization: Optional[str] = None) -> bool:
-    """Whether a search page is the plan's: a search of initiatives or plans, a guideline
-    group's page, or the page of the organization that owns the plan."""
+                      organization_name: Any = None, plans: Sequence[Plan] = (),
+                      organizations: Sequence[str] = ()) -> bool:
+    """Whether a search page is the plans': a search of initiatives or plans, a guideline
+    group's page, or the page of an organization that owns a plan."""
     if package_type in PLAN_DATASET_TYPES:
         return True
-    if group_name is not None and plan is not None:
-        return group_name in {g.group_name for g in plan.guidelines}
-    if organization is None and plan is not None:
-        organization = plan.organization
-    return organization_name is not None and organization_name == organization
+    if group_name is not None:
+        return group_name in {g.group_name for plan in plans for g in plan.guidelines}
+    organizations = organizations or [plan.organization for plan in plans]
+    return organization_name is not None and organization_name in organizations

@@ -38,7 +38,7 @@ from ..dcat import cache as dcat_cache
 from ..domain import api
 from ..domain.progress_upload import changes as upload_changes
 from ..domain.progress_upload import parsing as upload_parsing
-from . import plan_cache, upload_store
+from . import plan_cache, plans, upload_store
 from .initiatives import search_initiatives
 from .progress_writes import (apply_changes, conflict_message, current_initiatives,
                               lock_upload, user_of)
@@ -61,9 +61,26 @@ __all__ = [
 ]
 
 
-def _initiatives_for(context: dict[str, Any]) -> list[dict[str, Any]]:
+def _initiatives_for(context: dict[str, Any], plan: Any) -> list[dict[str, Any]]:
     return search_initiatives({"user": context.get("user"),
-                               "auth_user_obj": context.get("auth_user_obj")})
+                               "auth_user_obj": context.get("auth_user_obj")}, plan=plan)
+
+
+def _plan_param(data_dict: dict[str, Any]):
+    """The plan a call names (``plan_id``), else the current plan; an unknown one is refused."""
+    plan_id = data_dict.get("plan_id")
+    if plan_id in (None, ""):
+        return plans.current()
+    plan = plans.get(plan_id if isinstance(plan_id, str) else None)
+    if plan is None:
+        known = ", ".join(p.id for p in plans.portal())
+        raise tk.ValidationError({"plan_id": [
+            f"計画 {plan_id} はこのポータルにありません（あるもの: {known}） / No plan {plan_id} "
+            f"here (the plans: {known})"]})
+    return plan
+
+
+_upload_plan = _plan_param
 
 
 @tk.side_effect_free
@@ -71,18 +88,22 @@ def minato_plan_show(context, data_dict):
     """The whole plan as guidelines → measures → initiatives, each initiative with its current
     (latest recorded) progress, names and labels in Japanese and English.
 
-    No parameters. Returns ``id``, ``title``, ``municipality``, ``period``, ``fiscal_years``,
-    ``statuses``, ``ratings``, ``initiative_count``, ``current_status_counts`` and
-    ``guidelines`` (each with ``measures``, each with ``initiatives``)."""
+    :param plan_id: the plan (its dataset name); the current plan when not given
+    Returns ``id``, ``title``, ``municipality``, ``period``, ``fiscal_years``, ``statuses``,
+    ``ratings``, ``initiative_count``, ``current_status_counts`` and ``guidelines`` (each with
+    ``measures``, each with ``initiatives``)."""
     tk.check_access("minato_plan_show", context, data_dict)
-    return plan_cache.cached_result("minato_plan_show", context, None,
-                                    lambda: api.plan_hierarchy(_initiatives_for(context)))
+    plan = _plan_param(data_dict)
+    return plan_cache.cached_result(
+        "minato_plan_show", context, plan.id,
+        lambda: api.plan_hierarchy(_initiatives_for(context, plan), plan))
 
 
 @tk.side_effect_free
 def minato_plan_progress_list(context, data_dict):
     """Yearly progress records, optionally filtered.
 
+    :param plan_id: the plan (its dataset name); the current plan when not given
     :param initiative: initiative number (27), dataset name (minato-plan-initiative-27) or ID
         (131032JK027)
     :param fiscal_year: fiscal year, 2021–2026
@@ -94,14 +115,16 @@ def minato_plan_progress_list(context, data_dict):
         ``status`` and ``status_label`` (ja/en), ``rating`` and ``rating_label`` (ja/en),
         ``summary_ja``, ``summary_en`` and ``sample``."""
     tk.check_access("minato_plan_progress_list", context, data_dict)
-    filters, errors = api.progress_filters(data_dict)
+    plan = _plan_param(data_dict)
+    filters, errors = api.progress_filters(data_dict, plan)
     if errors:
         raise tk.ValidationError(errors)
 
     def build() -> dict[str, Any]:
-        results = api.progress_list(_initiatives_for(context), filters)
+        results = api.progress_list(_initiatives_for(context, plan), filters, plan)
         return {"count": len(results), "results": results}
-    return plan_cache.cached_result("minato_plan_progress_list", context, filters, build)
+    return plan_cache.cached_result("minato_plan_progress_list", context,
+                                    dict(filters, plan_id=plan.id), build)
 
 
 def _read_upload(data_dict: dict[str, Any]) -> tuple[bytes, str]:
@@ -156,15 +179,16 @@ def minato_plan_progress_upload_preview(context, data_dict):
     user = user_of(context)
     data, filename = _read_upload(data_dict)
     limits = config.upload_limits()
-    parsed = upload_parsing.parse(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows,
-                                 max_cell_chars=limits.max_cell_chars)
+    plan = _upload_plan(data_dict)
+    parsed = upload_parsing.parse(data, plan, max_bytes=limits.max_bytes,
+                                  max_rows=limits.max_rows, max_cell_chars=limits.max_cell_chars)
     problems = list(parsed.problems)
     changes: list[dict[str, Any]] = []
     versions: dict[str, str] = {}
     titles: dict[str, Any] = {}
     unchanged = 0
     if not problems:
-        current = current_initiatives(context, {e.initiative_no for e in parsed.entries})
+        current = current_initiatives(context, plan, {e.initiative_no for e in parsed.entries})
         change_set = upload_changes.compute_changes(parsed.entries, current, parsed.encoding)
         problems = change_set.problems
         if not problems:
@@ -178,6 +202,7 @@ def minato_plan_progress_upload_preview(context, data_dict):
     token = secrets.token_urlsafe(24)
     record = {
         "token": token,
+        "plan_id": plan.id,
         "status": "rejected" if problems else "ready",
         "user_id": user.id if user else None,
         "user_name": user.name if user else None,
@@ -269,12 +294,13 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
 
     # Stored values are re-validated, and the change set recomputed from the current data.
     try:
-        entries = [upload_parsing.Entry.from_dict(e) for e in record["entries"]]
+        plan = plans.get(record.get("plan_id")) or plans.current()
+        entries = [upload_parsing.Entry.from_dict(e, plan) for e in record["entries"]]
     except (KeyError, TypeError, ValueError):
         raise tk.ValidationError({"upload": [
             "保存されたアップロードが壊れています。もう一度アップロードしてください。 / The stored "
             "upload is damaged. Please upload the file again."]})
-    current = current_initiatives(context, {e.initiative_no for e in entries})
+    current = current_initiatives(context, plan, {e.initiative_no for e in entries})
     change_set = upload_changes.compute_changes(entries, current, record.get("encoding"))
     if record["status"] == "applying" and not change_set.problems and not change_set.initiatives \
             and record.get("changes"):

@@ -3,8 +3,9 @@
 
 - The plan as data (``minato_plan_show``, ``minato_plan_progress_list``): anyone, like the
   datasets they are built from (the actions only return what package_search shows the caller).
-- Staff progress upload: editors and admins of the organization ``minato-city`` (and
-  sysadmins, whom CKAN lets through before these functions run). The actions then check CKAN's
+- Staff progress upload: editors and admins of the organization of the plan uploaded to
+  (``plan_id``, else the current plan; ``minato-city`` for Minato's) and sysadmins, whom CKAN
+  lets through before these functions run. The actions then check CKAN's
   own ``package_update`` auth for every initiative a file touches.
 - ``package_revise``: CKAN core's check, given the dataset it revises (see below).
 - DataStore writes (``datastore_create``, ``datastore_upsert``, ``datastore_delete``,
@@ -20,7 +21,7 @@ import ckan.authz as authz
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
-from .. import config
+from . import plans
 
 __all__ = [
     "minato_plan_show",
@@ -33,20 +34,24 @@ __all__ = [
 
 _DENIED = {
     "anonymous": "ログインしてください。 / Please log in.",
-    "role": ("進捗を登録できるのは港区（minato-city）の編集者と管理者です。 / Only editors and "
-             "admins of Minato City (minato-city) can record progress."),
+    "role": ("進捗を登録できるのは{ja}（{org}）の編集者と管理者です。 / Only editors and "
+             "admins of {en} ({org}) can record progress."),
 }
 
 
-def _may_update_plan(context: dict[str, Any]) -> dict[str, Any]:
+def _may_update_plan(context: dict[str, Any], data_dict: Any) -> dict[str, Any]:
     user = context.get("user")
     if not user or not model.User.get(user):
         return {"success": False, "msg": _DENIED["anonymous"]}
-    org = model.Group.get(config.organization())
+    plan_id = data_dict.get("plan_id") if isinstance(data_dict, dict) else None
+    plan = plans.get(plan_id if isinstance(plan_id, str) else None) or plans.current()
+    name = plans.organization(plan)
+    org = model.Group.get(name)
     if org is not None and authz.has_user_permission_for_group_or_org(
             org.id, user, "update_dataset"):
         return {"success": True}
-    return {"success": False, "msg": _DENIED["role"]}
+    return {"success": False, "msg": _DENIED["role"].format(
+        ja=plan.municipality_name.ja, en=plan.municipality_name.en, org=name)}
 
 
 @tk.auth_allow_anonymous_access
@@ -60,16 +65,16 @@ def minato_plan_progress_list(context, data_dict):
 
 
 def minato_plan_progress_upload_preview(context, data_dict):
-    return _may_update_plan(context)
+    return _may_update_plan(context, data_dict)
 
 
 def minato_plan_progress_upload_show(context, data_dict):
     # The stored upload belongs to its uploader: the action compares the users.
-    return _may_update_plan(context)
+    return _may_update_plan(context, data_dict)
 
 
 def minato_plan_progress_upload_apply(context, data_dict):
-    return _may_update_plan(context)
+    return _may_update_plan(context, data_dict)
 
 
 @tk.chained_auth_function
@@ -93,10 +98,11 @@ _DERIVED = ("この表は計画の取組から自動で作られるため、直�
 
 
 def _derived_table_guard(next_auth, context, data_dict):
-    from .datastore import plan_datastore_resources
+    from .datastore import all_datastore_resources
 
     resource_id = (data_dict or {}).get("resource_id")
-    if resource_id and resource_id in plan_datastore_resources().values():
+    if resource_id and any(resource_id in resources.values()
+                           for resources in all_datastore_resources().values()):
         return {"success": False, "msg": _DERIVED}
     if authz.is_sysadmin(context.get("user")):
         return {"success": True}  # as CKAN does for sysadmins on every other table

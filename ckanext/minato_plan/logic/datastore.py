@@ -31,11 +31,11 @@ from ckan.plugins import toolkit as tk
 
 from .. import config
 from ..domain import distributions
-from ..domain.plan import load_plan
+from ..domain.plan import Plan
 from ..domain.tables import columns as t
 from ..domain.tables.formats import VARIANTS
 from ..domain.tables.rows import rows as table_rows
-from . import official
+from . import official, plans
 from .initiatives import search_initiatives
 
 log = logging.getLogger(__name__)
@@ -59,11 +59,14 @@ def fields(table: t.Table, lang: str) -> list[dict[str, Any]]:
     } for column in table.columns]
 
 
-def plan_datastore_resources(active_only: bool = False) -> dict[tuple[str, str], str]:
-    """``{(table, lang): resource id}`` of the plan resources that carry a DataStore table."""
+def plan_datastore_resources(active_only: bool = False, plan: Optional[Plan] = None
+                             ) -> dict[tuple[str, str], str]:
+    """``{(table, lang): resource id}`` of the resources of ``plan``'s dataset (the portal's
+    first plan when None) that carry a DataStore table."""
+    plan = plan or plans.portal().first
     query = (model.Session.query(model.Resource)
              .join(model.Package, model.Package.id == model.Resource.package_id)
-             .filter(model.Package.name == load_plan().id,
+             .filter(model.Package.name == plan.id,
                      model.Package.state == "active",
                      model.Resource.state == "active"))
     out = {}
@@ -77,6 +80,18 @@ def plan_datastore_resources(active_only: bool = False) -> dict[tuple[str, str],
                 continue
             out[(table, VARIANTS[suffix].lang)] = resource.id
     return out
+
+
+def all_datastore_resources(active_only: bool = False) -> dict[str, dict[tuple[str, str], str]]:
+    """:func:`plan_datastore_resources` of every plan of the portal, by plan id."""
+    return {plan.id: plan_datastore_resources(active_only, plan) for plan in plans.portal()}
+
+
+def _plan_of_resource(resource_id: str) -> Optional[Plan]:
+    for plan_id, resources in all_datastore_resources().items():
+        if resource_id in resources.values():
+            return plans.get(plan_id)
+    return None
 
 
 def _replace_rows(conn: Any, resource_id: str, table: t.Table, rows: list[dict[str, Any]],
@@ -135,17 +150,20 @@ def refresh_all(echo: Optional[Callable[[str], None]] = None) -> dict[str, int]:
     per ``<table>.<lang>``; empty when the datastore plugin or the sync is off."""
     if not enabled():
         return {}
-    resources = plan_datastore_resources()
-    initiatives = search_initiatives({"ignore_auth": True})
     counts = {}
-    for (table_name, lang), resource_id in sorted(resources.items()):
-        table = t.TABLES[table_name]
-        tk.get_action("datastore_create")(_site_context(), {
-            "resource_id": resource_id, "force": True, "fields": fields(table, lang),
-            "primary_key": ["id"], "calculate_record_count": False})
-        rows = list(table_rows(table_name, initiatives, lang))
-        _write_rows(resource_id, table, rows)
-        counts[f"{table_name}.{lang}"] = len(rows)
+    first = plans.portal().first
+    for plan in plans.portal():
+        resources = plan_datastore_resources(plan=plan)
+        initiatives = search_initiatives({"ignore_auth": True}, plan=plan) if resources else []
+        for (table_name, lang), resource_id in sorted(resources.items()):
+            table = t.tables(plan)[table_name]
+            tk.get_action("datastore_create")(_site_context(), {
+                "resource_id": resource_id, "force": True, "fields": fields(table, lang),
+                "primary_key": ["id"], "calculate_record_count": False})
+            rows = list(table_rows(table_name, initiatives, lang, plan))
+            _write_rows(resource_id, table, rows)
+            name = f"{table_name}.{lang}"
+            counts[name if plan.id == first.id else f"{plan.id}/{name}"] = len(rows)
     if echo and counts:
         echo("DataStore: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()))
     return counts
@@ -174,8 +192,8 @@ def initiative_writes(package_ids: set[str], shown: Optional[dict[str, dict[str,
                                model.Package.type == "initiative"))
     if not initiatives:
         return {}
-    resources = plan_datastore_resources(active_only=True)
-    if not resources:
+    by_plan = all_datastore_resources(active_only=True)
+    if not any(by_plan.values()):
         return {}  # no DataStore tables yet: refresh_all will build them
     out = {}
     for saved in initiatives:
@@ -189,11 +207,14 @@ def initiative_writes(package_ids: set[str], shown: Optional[dict[str, dict[str,
             number = int(pkg["initiative_no"])
         except (KeyError, TypeError, ValueError):
             continue
+        plan = plans.of_dataset(pkg)
+        if plan is None:
+            continue
         visible = pkg.get("state") == "active" and not pkg.get("private")
-        out[load_plan().initiative_id(number)] = [
+        out[plan.initiative_id(number)] = [
             (resource_id, table_name,
-             list(table_rows(table_name, [pkg], lang)) if visible else [])
-            for (table_name, lang), resource_id in resources.items()]
+             list(table_rows(table_name, [pkg], lang, plan)) if visible else [])
+            for (table_name, lang), resource_id in by_plan.get(plan.id, {}).items()]
     return out
 
 
@@ -230,9 +251,9 @@ def _canonical(table: t.Table, rows: list[dict[str, Any]]) -> list[tuple]:
     return sorted(tuple(value(c, row.get(c.key)) for c in table.columns) for row in rows)
 
 
-def _database_initiatives() -> list[dict[str, Any]]:
-    """The official public initiatives as ``package_show`` reads them from the database (not
-    from the search index, which may be behind)."""
+def _database_initiatives(plan: Plan) -> list[dict[str, Any]]:
+    """The official public initiatives of ``plan`` as ``package_show`` reads them from the
+    database (not from the search index, which may be behind)."""
     out = []
     for (package_id,) in (model.Session.query(model.Package.id)
                           .filter(model.Package.type == "initiative",
@@ -240,7 +261,7 @@ def _database_initiatives() -> list[dict[str, Any]]:
                                   model.Package.private.is_(False))):
         pkg = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False},
                                             {"id": package_id})
-        if official.is_official(pkg):
+        if official.is_official(pkg) and getattr(plans.of_dataset(pkg), "id", None) == plan.id:
             out.append(pkg)
     return out
 
@@ -252,26 +273,28 @@ def differing_tables() -> list[tuple[str, str, str]]:
         return []
     from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
-    resources = plan_datastore_resources(active_only=True)
-    if not resources:
-        return []
-    initiatives = _database_initiatives()
     out = []
-    with get_write_engine().connect() as conn:
-        for (table_name, lang), resource_id in sorted(resources.items()):
-            table = t.TABLES[table_name]
-            keys = ", ".join(identifier(c.key) for c in table.columns)
-            stored = [dict(row._mapping) for row in conn.execute(
-                sa.text(f"SELECT {keys} FROM {identifier(resource_id)}"))]
-            expected = list(table_rows(table_name, initiatives, lang))
-            if _canonical(table, stored) != _canonical(table, expected):
-                out.append((table_name, lang, resource_id))
+    for plan_id, resources in all_datastore_resources(active_only=True).items():
+        if not resources:
+            continue
+        plan = plans.get(plan_id)
+        initiatives = _database_initiatives(plan)
+        with get_write_engine().connect() as conn:
+            for (table_name, lang), resource_id in sorted(resources.items()):
+                table = t.tables(plan)[table_name]
+                keys = ", ".join(identifier(c.key) for c in table.columns)
+                stored = [dict(row._mapping) for row in conn.execute(
+                    sa.text(f"SELECT {keys} FROM {identifier(resource_id)}"))]
+                expected = list(table_rows(table_name, initiatives, lang, plan))
+                if _canonical(table, stored) != _canonical(table, expected):
+                    out.append((table_name, lang, resource_id))
     return out
 
 
 def refresh_table(table_name: str, lang: str, resource_id: str) -> int:
     """Replace all rows of one plan table with the database's; the row count."""
-    table = t.TABLES[table_name]
-    rows = list(table_rows(table_name, _database_initiatives(), lang))
+    plan = _plan_of_resource(resource_id) or plans.portal().first
+    table = t.tables(plan)[table_name]
+    rows = list(table_rows(table_name, _database_initiatives(plan), lang, plan))
     _write_rows(resource_id, table, rows)
     return len(rows)

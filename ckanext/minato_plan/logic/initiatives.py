@@ -11,8 +11,10 @@ from typing import Any, Optional
 
 from ckan.plugins import toolkit as tk
 
+from ckan.lib.search.query import solr_literal
+
 from ..domain import pages
-from ..domain.plan import load_plan
+from ..domain.plan import Plan
 from . import official, plan_cache
 
 
@@ -21,12 +23,14 @@ def _page_size() -> int:
 
 
 def search_initiatives(context: Optional[dict[str, Any]] = None,
-                       fq: str = "") -> list[dict[str, Any]]:
-    """Every official initiative dataset the context's user may see in a search (public ones
-    for anonymous users), by name, in as few ``package_search`` calls as the row limit
-    allows."""
+                       fq: str = "", plan: Optional[Plan] = None) -> list[dict[str, Any]]:
+    """Every official initiative dataset (of ``plan``, or of every plan) the context's user may
+    see in a search (public ones for anonymous users), by name, in as few ``package_search``
+    calls as the row limit allows."""
     out: list[dict[str, Any]] = []
     query = f"+dataset_type:initiative {official.search_filter()}" + (f" {fq}" if fq else "")
+    if plan is not None:
+        query += f" +plan_id:{solr_literal(plan.id)}"
     rows = _page_size()
     while True:
         result = tk.get_action("package_search")(
@@ -37,24 +41,25 @@ def search_initiatives(context: Optional[dict[str, Any]] = None,
             return out
 
 
-def initiatives_of_measure(measure_code: str,
+def initiatives_of_measure(plan: Plan, measure_code: str,
                            context: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
-    """The initiatives of one measure (``1-1``)."""
-    return search_initiatives(context, f'+measure_code:"{measure_code}"')
+    """The initiatives of one measure (``1-1``) of ``plan``."""
+    return search_initiatives(context, f'+measure_code:"{measure_code}"', plan)
 
 
-def measure_items(measure_code: str) -> list[pages.InitiativeItem]:
+def measure_items(plan: Plan, measure_code: str) -> list[pages.InitiativeItem]:
     """The items (number, title, latest progress) of one measure's initiatives, kept by the
     plan cache: every initiative page of the measure reads one entry instead of searching."""
     def build() -> list[dict[str, Any]]:
         return [dataclasses.asdict(pages.initiative_item(p))
-                for p in initiatives_of_measure(measure_code)]
+                for p in initiatives_of_measure(plan, measure_code)]
     return [pages.item_from_dict(item)
-            for item in plan_cache.cached_result("measure_items", {}, measure_code, build)]
+            for item in plan_cache.cached_result("measure_items", {}, [plan.id, measure_code],
+                                                 build)]
 
 
-def initiative_dataset(number: int, context: Optional[dict[str, Any]] = None
+def initiative_dataset(plan: Plan, number: int, context: Optional[dict[str, Any]] = None
                        ) -> dict[str, Any]:
-    """One initiative by number (raises ObjectNotFound / NotAuthorized)."""
+    """One initiative of ``plan`` by number (raises ObjectNotFound / NotAuthorized)."""
     return tk.get_action("package_show")(dict(context or {}),
-                                         {"id": load_plan().initiative_name(number)})
+                                         {"id": plan.initiative_name(number)})

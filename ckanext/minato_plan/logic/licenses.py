@@ -18,7 +18,8 @@ import ckan.model as model
 from ckan.model.license import LicenseRegister
 
 from ..domain import licenses
-from ..domain.plan import load_plan
+from ..domain.plan import Plan
+from . import plans
 
 OPTION = "licenses_group_url"
 _WRITTEN_MARK = "ckanext-minato_plan-licenses-"
@@ -38,10 +39,13 @@ def configure(ckan_config: Any) -> None:
     if _WRITTEN_MARK in str(ckan_config.get(OPTION) or ""):
         return
     current = _site_licenses(ckan_config)
-    plan = load_plan()
-    if not licenses.needs_plan_license(plan, current):
+    missing = []
+    for plan in plans.portal(ckan_config):
+        if licenses.needs_plan_license(plan, current + missing):
+            missing.append(licenses.license_entry(plan))
+    if not missing:
         return
-    combined = current + [licenses.license_entry(plan)]
+    combined = current + missing
     text = json.dumps(combined, ensure_ascii=False, indent=1, sort_keys=True, default=str)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     folder = os.path.join(tempfile.gettempdir(), "ckanext-minato_plan")
@@ -55,10 +59,9 @@ def configure(ckan_config: Any) -> None:
     ckan_config[OPTION] = "file://" + path
 
 
-def plan_license_id() -> str:
+def plan_license_id(plan: Plan) -> str:
     """The id under which the portal's licence list holds the plan's licence (the site's own
     id when its list already has the licence under another id)."""
-    plan = load_plan()
     wanted = plan.license.url.rstrip("/")
     register = model.Package.get_license_register()
     for lic in register.licenses:

@@ -17,8 +17,7 @@ from ckan.plugins import toolkit as tk
 from ..domain import distributions, records
 from ..domain import sample as sample_module
 from ..domain.plan import Plan, load_plan
-from .. import config
-from . import datastore, licenses, official
+from . import datastore, licenses, official, plans
 
 
 @dataclasses.dataclass
@@ -92,24 +91,45 @@ def _validate_dataset(target: dict[str, Any], current: Optional[dict[str, Any]],
 
 def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bool = False,
          echo: Callable[[str], None] = print) -> LoadReport:
-    plan = plan or load_plan()
+    """Load ``plan`` (one of the portal's plans), or every plan of the portal when None."""
+    if plan is None:
+        report = LoadReport(dry_run=dry_run)
+        for each in plans.portal():
+            echo(f"Plan / 計画: {each.id}")
+            one = _load(each, dry_run, sample_progress, echo)
+            for outcome in ("created", "updated", "unchanged"):
+                getattr(report, outcome).extend(getattr(one, outcome))
+        if not dry_run:
+            datastore.refresh_all(echo=echo)
+        return report
+    report = _load(plan, dry_run, sample_progress, echo)
+    if not dry_run:
+        datastore.refresh_all(echo=echo)
+    return report
+
+
+def _load(plan: Plan, dry_run: bool, sample_progress: bool,
+          echo: Callable[[str], None]) -> LoadReport:
     report = LoadReport(dry_run=dry_run)
     ctx = _write_context
 
-    organization = config.organization()
+    organization = plans.organization(plan)
     org_target = records.organization_dict(plan, organization)
     group_targets = records.group_dicts(plan)
     datasets = ([records.plan_dataset_dict(plan, organization)]
                 + records.initiative_dataset_dicts(plan, organization))
     # The download resources, whose URLs serve the tables built from the live metadata.
     site_url = tk.config.get("ckan.site_url")
-    license_id = licenses.plan_license_id()
+    license_id = licenses.plan_license_id(plan)
+    scope = plans.url_scope(plan)
     for target in datasets:
         target["license_id"] = license_id
         target["resources"] = (
-            distributions.plan_resources(site_url) if target["type"] == "plan"
-            else distributions.initiative_resources(site_url, target["initiative_no"]))
-    samples = sample_module.load_sample_progress() if sample_progress else {}
+            distributions.plan_resources(site_url, scope) if target["type"] == "plan"
+            else distributions.initiative_resources(site_url, target["initiative_no"], scope))
+    # the sample progress is that of the plan the package carries
+    samples = (sample_module.load_sample_progress()
+               if sample_progress and plan.id == load_plan().id else {})
 
     # 1. Read what exists and decide, before writing anything.
     org_current = _show("organization_show", org_target["name"])
@@ -120,7 +140,7 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
     if any(v is None for v in groups_current.values()):
         will_create.add("groups")
 
-    plans = []
+    decided = []
     problems: dict[str, Any] = {}
     for target in datasets:
         current = _show("package_show", target["name"])
@@ -131,7 +151,7 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
         errors = _validate_dataset(target, current, will_create)
         if errors:
             problems[target["name"]] = errors
-        plans.append((target, current))
+        decided.append((target, current))
     if problems:
         raise PlanValidationError(problems)
 
@@ -166,8 +186,6 @@ def load(plan: Optional[Plan] = None, dry_run: bool = False, sample_progress: bo
     for g in group_targets:
         apply("group", g["name"], g, groups_current[g["name"]], "group_create", "group_patch")
     echo("Datasets / データセット:")
-    for target, current in plans:
+    for target, current in decided:
         apply(target["type"], target["name"], target, current, "package_create", "package_patch")
-    if not dry_run:
-        datastore.refresh_all(echo=echo)
     return report

@@ -2,20 +2,21 @@
 CKAN's own ``package_update``, so that the search index, the DataStore tables, the downloads and
 the activity stream follow as with any edit.
 
-Today's form differs from the earlier one in one place: an indicator's targets and actuals
+Today's form differs from the earlier ones in two places: an indicator's targets and actuals
 are entries of ``indicator_values`` instead of ``target_<year>`` / ``actual_<year>`` keys of the
-indicator (``domain.progress.split_legacy_indicators``). Values come out the same either way.
+indicator (``domain.progress.split_legacy_indicators``), and an initiative names its plan
+(``plan_id``: the plan its name belongs to). Values come out the same either way.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import ckan.model as model
 from ckan.plugins import toolkit as tk
 
 from ..domain import progress
-from . import official
+from . import official, plans
 
 
 @dataclasses.dataclass
@@ -33,10 +34,18 @@ def pending() -> list[tuple[str, dict[str, Any]]]:
     query = model.Session.query(model.Package).filter(
         model.Package.type == "initiative", model.Package.state != "deleted")
     for package in query.order_by(model.Package.name):
-        changes = progress.split_legacy_indicators(dict(package.extras or {}))
+        changes = _changes(package.name, dict(package.extras or {}))
         if changes is not None:
             out.append((package.name, changes))
     return out
+
+
+def _changes(name: str, extras: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """What an initiative stored with ``extras`` lacks of today's form, None when nothing."""
+    changes = progress.split_legacy_indicators(extras) or {}
+    if not extras.get("plan_id"):
+        changes["plan_id"] = plans.of_fields(None, name).id
+    return changes or None
 
 
 def show_in_todays_form(context: Any, pkg_dict: dict[str, Any]) -> None:
@@ -46,6 +55,8 @@ def show_in_todays_form(context: Any, pkg_dict: dict[str, Any]) -> None:
     nothing is hidden, and an edit made before the migration saves them in today's form."""
     if pkg_dict.get("type") != "initiative":
         return
+    if not pkg_dict.get("plan_id"):
+        pkg_dict["plan_id"] = plans.of_fields(None, pkg_dict.get("name")).id
     package = (context or {}).get("package")
     extras = getattr(package, "extras", None) or {}
     raw = extras.get("indicators")
@@ -65,8 +76,7 @@ def _rewrite(user: str, name: str, changes: dict[str, Any]) -> None:
     context = {"user": user, "ignore_auth": True}
     shown = tk.get_action("package_show")(dict(context, for_update=True), {"id": name})
     stored_extras = dict(model.Package.get(shown["id"]).extras or {})
-    stored = dict(shown, indicators=stored_extras.get("indicators"),
-                  indicator_values=stored_extras.get("indicator_values"))
+    stored = dict(shown, **{key: stored_extras.get(key) for key in changes})
     patched = dict(shown, **changes)
     patched.pop("metadata_modified", None)
     tk.get_action("package_update")(dict(context, original_package=stored), patched)
@@ -93,5 +103,9 @@ def migrate(dry_run: bool = False, echo: Callable[[str], Any] = lambda _line: No
             echo(f"{name}: {report.failed[name]}")
             continue
         report.migrated.append(name)
-        echo(f"{name}: {len(changes['indicator_values'])} indicator value(s) moved")
+        done = [f"{len(changes['indicator_values'])} indicator value(s) moved"
+                ] if "indicator_values" in changes else []
+        if "plan_id" in changes:
+            done.append(f"plan_id {changes['plan_id']}")
+        echo(f"{name}: {', '.join(done)}")
     return report

@@ -64,10 +64,11 @@ def _key(name: str, user: str, state: str, params: Any = None) -> str:
                                  package_fingerprint(), _options()])
 
 
-def cached_part(name: str, build: Callable[[], str]) -> Markup:
-    """The HTML ``build()`` renders for part ``name`` of a page, from Redis while nothing it
-    shows has changed (``ckanext.minato_plan.pages.cache_ttl``; 0 renders every time)."""
-    return Markup(cached_text(lambda: _key(name, _user(), plan_state()),
+def cached_part(name: str, build: Callable[[], str], params: Any = None) -> Markup:
+    """The HTML ``build()`` renders for part ``name`` of a page (for ``params``), from Redis
+    while nothing it shows has changed (``ckanext.minato_plan.pages.cache_ttl``; 0 renders
+    every time)."""
+    return Markup(cached_text(lambda: _key(name, _user(), plan_state(), params),
                               lambda: str(build()), config.page_cache_ttl(), what="page cache"))
 
 

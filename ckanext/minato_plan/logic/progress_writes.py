@@ -19,7 +19,7 @@ import ckan.model as model
 from ckan.lib.plugins import get_permission_labels
 from ckan.plugins import toolkit as tk
 
-from ..domain.plan import load_plan
+from ..domain.plan import Plan
 from . import consistency
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,13 @@ def user_of(context: dict[str, Any]) -> Optional[model.User]:
     return model.User.get(context.get("user") or "") if context.get("user") else None
 
 
-def current_initiatives(context: dict[str, Any], numbers: set[int]) -> dict[int, dict[str, Any]]:
-    """The initiatives as they are now, as plain values, by initiative number.
+def current_initiatives(context: dict[str, Any], plan: Plan, numbers: set[int]
+                        ) -> dict[int, dict[str, Any]]:
+    """``plan``'s initiatives as they are now, as plain values, by initiative number.
 
     Versions (``metadata_modified``) come from the database; the datasets from one
     ``package_search`` (the validated dicts the index keeps, with the user's permissions), and
     from ``package_show`` for any whose index entry is older than the database row."""
-    plan = load_plan()
     known = {i.number for i in plan.initiatives}
     names = {plan.initiative_name(n): n for n in sorted(numbers & known)}
     if not names:

@@ -16,6 +16,7 @@ from ckanext.scheming.validation import scheming_validator
 from .. import config
 from ..domain import rules
 from ..domain.text import LANGUAGES, is_blank, load_json, text_dict
+from . import plans
 from .activity import last_editor
 from .official import minato_official
 
@@ -25,7 +26,7 @@ __all__ = [
     "minato_required", "minato_optional", "minato_int_output", "minato_number",
     "minato_text", "minato_boolean", "minato_whole_number",
     "minato_translated", "minato_translated_output", "minato_initiative_checks",
-    "minato_if_unmodified_since", "minato_official",
+    "minato_if_unmodified_since", "minato_official", "minato_plan_id",
 ]
 
 missing = tk.missing
@@ -52,12 +53,35 @@ def _wrap(rule: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return validator
 
 
-minato_fiscal_year = _wrap(rules.fiscal_year)
+def _plan(data: dict[Any, Any]):
+    """The plan of the dataset being validated."""
+    return plans.of_fields(data.get(("plan_id",)), data.get(("name",)))
+
+
+def _wrap_in_plan(rule: Callable[[Any, Any], Any]):
+    """A validator of a rule that judges a value against the dataset's plan (its fiscal years,
+    initiative numbers, guidelines, measures); empty values pass, as with :func:`_wrap`."""
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _is_empty(value):
+            return
+        try:
+            data[key] = rule(value, _plan(data))
+        except rules.FieldError as err:
+            errors[key].append(str(err))
+            raise StopOnError
+
+    validator.__name__ = f"minato_{rule.__name__}"
+    return validator
+
+
+minato_fiscal_year = _wrap_in_plan(rules.fiscal_year)
 minato_status = _wrap(rules.status)
 minato_rating = _wrap(rules.rating)
-minato_initiative_no = _wrap(rules.initiative_no)
-minato_guideline_no = _wrap(rules.guideline_no)
-minato_measure_code = _wrap(rules.measure_code)
+minato_initiative_no = _wrap_in_plan(rules.initiative_no)
+minato_guideline_no = _wrap_in_plan(rules.guideline_no)
+minato_measure_code = _wrap_in_plan(rules.measure_code)
 minato_new_or_continued = _wrap(rules.new_or_continued)
 minato_plan_page = _wrap(rules.plan_page)
 
@@ -283,7 +307,7 @@ def minato_initiative_checks(key, data, errors, context):
     if not errors.get(("measure_code",)) and not errors.get(("guideline_no",)) \
             and not _is_empty(measure) and not _is_empty(guideline):
         try:
-            rules.measure_in_guideline(measure, guideline)
+            rules.measure_in_guideline(measure, guideline, _plan(data))
         except rules.FieldError as err:
             errors.setdefault(("measure_code",), []).append(str(err))
     unflat = unflatten(data)
@@ -295,7 +319,7 @@ def minato_initiative_checks(key, data, errors, context):
                   lambda: rules.indicator_count(len(indicators), limit), "name_ja", errors)
     values = unflat.get("indicator_values") or []
     if isinstance(values, list):
-        limit = rules.indicator_values_limit(config.max_indicators())
+        limit = rules.indicator_values_limit(config.max_indicators(), _plan(data))
         if _too_many("indicator_values", limit,
                      lambda: rules.indicator_value_count(len(values), limit), "indicator", errors):
             values = values[:limit]
@@ -304,9 +328,10 @@ def minato_initiative_checks(key, data, errors, context):
                 errors.setdefault(("indicator_values", index, subfield), []).append(str(err))
     progress = unflat.get("progress") or []
     if isinstance(progress, list):
-        limit = rules.progress_entries_limit()
+        limit = rules.progress_entries_limit(_plan(data))
         if _too_many("progress", limit,
-                     lambda: rules.progress_count(len(progress)), "fiscal_year", errors):
+                     lambda: rules.progress_count(len(progress), _plan(data)), "fiscal_year",
+                     errors):
             progress = progress[:limit]
         years = [entry.get("fiscal_year") if isinstance(entry, dict) else None
                  for entry in progress]
@@ -384,3 +409,24 @@ def minato_if_unmodified_since(key, data, errors, context):
             f"not to overwrite theirs. Reload the page, check the latest content and make "
             f"your change again.")
     raise StopOnError
+
+
+def minato_plan_id(key, data, errors, context):
+    """The plan an initiative belongs to: one of the portal's plans; when not given, the plan
+    its name belongs to (``<plan>-initiative-NN``), else the current plan. An initiative stays
+    in the plan it was created in."""
+    value = data.get(key)
+    if _is_empty(value):
+        data[key] = plans.of_fields(None, data.get(("name",))).id
+        value = data[key]
+    if plans.get(str(value)) is None:
+        known = ", ".join(p.id for p in plans.portal())
+        errors[key].append(f"計画 {value} はこのポータルにありません（あるもの: {known}）。 / "
+                           f"No plan {value} here (the plans: {known}).")
+        raise StopOnError
+    own = context.get("package")
+    stored = (getattr(own, "extras", None) or {}).get("plan_id") \
+        if getattr(own, "type", None) == "initiative" else None
+    if stored and stored != value:
+        errors[key].append(f"取組は作成された計画（{stored}）から移せません。 / "
+                           f"An initiative stays in the plan it was created in ({stored}).")

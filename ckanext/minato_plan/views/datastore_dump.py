@@ -76,7 +76,8 @@ def _rules(resource_id: str) -> dict[str, csv_safety.CellRule]:
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return {}  # every cell is text: the strictest rule
     real_id = info.get("resource_id") or resource_id
-    plan_tables = {rid: key for key, rid in datastore.plan_datastore_resources().items()}
+    plan_tables = {rid: key for resources in datastore.all_datastore_resources().values()
+                   for key, rid in resources.items()}
     if real_id in plan_tables:
         table, lang = plan_tables[real_id]
         return {c.key: csv_safety.column_rule(c, lang) for c in t.TABLES[table].columns}

@@ -21,9 +21,9 @@ from ckan.plugins import toolkit as tk
 
 from ..domain import labels
 from ..domain import services as service_texts
-from ..domain.plan import load_plan
 from ..domain.progress_upload.parsing import Problem, problems_csv
 from ..helpers import minato_current_language
+from ..logic import plans
 from ..logic.services import ServiceUnavailable
 
 progress_upload = Blueprint("minato_progress", __name__)
@@ -72,7 +72,7 @@ def upload_form():
                 return tk.redirect_to("minato_progress.preview", token=result["token"])
     page = tk.render("minato_plan/progress_upload.html", {
         "error": error, "lang": minato_current_language(),
-        "plan_dataset": load_plan().id})
+        "plan_dataset": plans.current().id})
     if status == 503:
         return page, status, {"Retry-After": str(service_texts.RETRY_AFTER_SECONDS)}
     return page

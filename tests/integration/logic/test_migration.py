@@ -34,6 +34,7 @@ def _write_as_before():
     package.extras = dict(package.extras or {}, indicators=json.dumps(
         INDICATORS_BEFORE, ensure_ascii=False))
     package.extras.pop("indicator_values", None)
+    package.extras.pop("plan_id", None)  # before initiatives named their plan
     model.Session.commit()
     search.rebuild(package.id)
     return package.id
@@ -77,6 +78,7 @@ def test_a_database_from_before_migrates_without_losing_a_value(app, cli):
 
         stored = model.Package.get(NAME).extras
         assert "target_" not in stored["indicators"] and "actual_" not in stored["indicators"]
+        assert stored["plan_id"] == "minato-plan"
         shown = tk.get_action("package_show")({}, {"id": NAME})
         assert shown["indicators"] == [
             {"name_ja": "電子申請件数", "name_en": "Online applications", "unit": "件",

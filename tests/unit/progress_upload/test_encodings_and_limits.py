@@ -8,6 +8,13 @@ from ckanext.minato_plan.domain.progress_upload import parsing as upload
 
 from support.progress_csv import build, full_file, row
 
+from ckanext.minato_plan.domain.plan import load_plan  # noqa: E402
+
+
+def parse(data, **limits):
+    """The upload's parse, for the initiatives of the plan the package carries."""
+    return upload.parse(data, load_plan(), **limits)
+
 JAPANESE = [row(27, 2023, summary_ja="オープンデータを公開した（年度末）")]
 
 
@@ -28,7 +35,7 @@ def _only_problem(parsed):
     (build(JAPANESE, encoding="utf-32"), "UTF-32"),
 ])
 def test_other_encodings_are_one_clear_error(data, name):
-    problem = _only_problem(upload.parse(data))
+    problem = _only_problem(parse(data))
     assert problem.row is None and problem.column is None
     assert problem.ja.startswith(f"ファイルの文字コードが {name} です。UTF-8 か Shift_JIS（cp932）で"
                                  f"保存してください")
@@ -39,30 +46,30 @@ def test_other_encodings_are_one_clear_error(data, name):
 @pytest.mark.parametrize("encoding, detected", [
     ("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"), ("cp932", "cp932")])
 def test_the_whole_plan_in_each_supported_encoding_is_not_mistaken(encoding, detected):
-    parsed = upload.parse(full_file(encoding=encoding))
+    parsed = parse(full_file(encoding=encoding))
     assert parsed.ok and parsed.encoding == detected
 
 
 def test_shift_jis_half_width_katakana_is_still_shift_jis():
     data = build([row(27, 2023, summary_ja="ﾃﾞｰﾀｦｺｳｶｲｼﾀ（ﾊﾝｶｸ）")], encoding="cp932")
-    parsed = upload.parse(data)
+    parsed = parse(data)
     assert parsed.ok and parsed.encoding == "cp932"
     assert parsed.entries[0].summary_ja == "ﾃﾞｰﾀｦｺｳｶｲｼﾀ（ﾊﾝｶｸ）"
 
 
 def test_a_utf16_mark_followed_by_nul_is_utf16():
-    assert "UTF-16" in _only_problem(upload.parse(b"\xff\xfe\x00\x00garbage")).en
+    assert "UTF-16" in _only_problem(parse(b"\xff\xfe\x00\x00garbage")).en
 
 
 def test_a_stray_nul_is_not_taken_for_utf16():
-    assert "NUL" in _only_problem(upload.parse(b"a\x00b")).en
+    assert "NUL" in _only_problem(parse(b"a\x00b")).en
 
 
 @pytest.mark.parametrize("value, code", [
     ("NUL\x00here", None), ("本文\ufeffの途中", "U+FEFF"), ("abc\u202edcba", "U+202E"),
     ("x\u2067y", "U+2067"), ("c1\x85", "U+0085")])
 def test_cells_follow_the_rule_of_the_api(value, code):
-    parsed = upload.parse(build([row(1, 2021, summary_en=value)]))
+    parsed = parse(build([row(1, 2021, summary_en=value)]))
     if code is None:  # a NUL anywhere makes the file not a CSV file
         assert "NUL" in _only_problem(parsed).en
         return
@@ -75,14 +82,14 @@ def test_cells_follow_the_rule_of_the_api(value, code):
 
 
 def test_long_cells_follow_the_rule_of_the_api():
-    problem = _only_problem(upload.parse(build([row(1, 2021, summary_ja="あ" * 50)]),
+    problem = _only_problem(parse(build([row(1, 2021, summary_ja="あ" * 50)]),
                                          max_cell_chars=20))
     assert problem.en == "The cell is too long (50 characters, at most 20)."
 
 
 def test_problems_are_capped_with_how_many_more():
     bad = [row(1 + n % 39, 2021 + n // 39 % 6, status="??", rating="?") for n in range(234)]
-    parsed = upload.parse(build(bad))
+    parsed = parse(build(bad))
     assert len(parsed.problems) == 468
     kept = upload.capped(parsed.problems, 100)
     assert len(kept) == 101 and kept[:100] == parsed.problems[:100]

@@ -17,13 +17,20 @@ from ckanext.minato_plan.domain.tables.columns import PROGRESS_COLUMNS
 
 from support.progress_csv import build, row
 
+from ckanext.minato_plan.domain.plan import load_plan  # noqa: E402
+
+
+def parse(data, **limits):
+    """The upload's parse, for the initiatives of the plan the package carries."""
+    return upload.parse(data, load_plan(), **limits)
+
 FUZZ = settings(max_examples=400, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 LIMITS = {"max_bytes": 200_000, "max_rows": 300, "max_cell_chars": 2_000}
 
 
 def check_invariants(data: bytes) -> upload.ParsedUpload:
-    parsed = upload.parse(data, **LIMITS)  # must not raise
+    parsed = parse(data, **LIMITS)  # must not raise
     for problem in parsed.problems:
         assert problem.ja and problem.en
         assert problem.message("ja") and problem.message("en")
@@ -31,7 +38,7 @@ def check_invariants(data: bytes) -> upload.ParsedUpload:
         assert problem.column is None or problem.column in {c.key for c in PROGRESS_COLUMNS}
     for entry in parsed.entries:
         assert 1 <= entry.initiative_no <= 39 and 2021 <= entry.fiscal_year <= 2026
-        assert upload.Entry.from_dict(entry.as_dict()) == entry
+        assert upload.Entry.from_dict(entry.as_dict(), load_plan()) == entry
     assert upload.problems_csv(parsed.problems).startswith(b"\xef\xbb\xbf")
     return parsed
 

@@ -43,7 +43,7 @@ def test_every_table_starts_with_the_standard_columns_and_has_unique_headers(tab
 
 
 def test_structure_has_one_row_per_initiative_in_plan_order_with_its_place_and_status():
-    rows = list(table_rows.rows("structure", _initiatives(), "ja"))
+    rows = list(table_rows.rows("structure", _initiatives(), "ja", load_plan()))
     assert [r["initiative_no"] for r in rows] == list(range(1, 40))
     assert len({r["id"] for r in rows}) == 39
     r27 = rows[26]
@@ -55,25 +55,25 @@ def test_structure_has_one_row_per_initiative_in_plan_order_with_its_place_and_s
         2023, "実施中", "B")
     assert rows[27]["plan_page"] is None  # initiative 28: page unknown, left empty
     assert rows[0]["latest_status"] is None  # no progress recorded
-    en = list(table_rows.rows("structure", _initiatives(), "en"))[26]
+    en = list(table_rows.rows("structure", _initiatives(), "en", load_plan()))[26]
     assert (en["lg_name"], en["new_or_continued"], en["latest_status"]) == (
         "Minato City", "continued", "in_progress")
     assert en["initiative_name"] == load_plan().initiative(27).title.en
 
 
 def test_progress_has_one_row_per_initiative_and_year_sorted_with_stable_ids():
-    rows = list(table_rows.rows("progress", _initiatives(), "ja"))
+    rows = list(table_rows.rows("progress", _initiatives(), "ja", load_plan()))
     assert [r["id"] for r in rows] == ["131032JK027-2021", "131032JK027-2023"]
     first = rows[0]
     assert (first["fiscal_year"], first["fiscal_year_label"], first["status"], first["rating"],
             first["sample"]) == (2021, "令和3年度", "検討中", "-", True)
     assert rows[1]["summary_en"] == "API published" and rows[1]["sample"] is False
-    en = list(table_rows.rows("progress", _initiatives(), "en"))
+    en = list(table_rows.rows("progress", _initiatives(), "en", load_plan()))
     assert (en[0]["fiscal_year_label"], en[0]["status"]) == ("FY2021", "under_study")
 
 
 def test_indicators_have_one_row_per_indicator_and_fiscal_year_with_exact_numbers():
-    rows = list(table_rows.rows("indicators", _initiatives(), "ja"))
+    rows = list(table_rows.rows("indicators", _initiatives(), "ja", load_plan()))
     assert len(rows) == 6
     assert rows[0]["id"] == "131032JK002-I01-2021" and rows[0]["indicator_id"] == "131032JK002-I01"
     assert rows[0]["baseline"] == decimal.Decimal("-3.50")
@@ -105,5 +105,5 @@ def test_rating_dash_and_negative_numbers_are_kept_as_data():
 
 @pytest.mark.parametrize("table", list(columns.TABLES))
 def test_rows_hold_exactly_the_columns_in_order(table):
-    for row in table_rows.rows(table, _initiatives(), "ja"):
+    for row in table_rows.rows(table, _initiatives(), "ja", load_plan()):
         assert list(row) == [c.key for c in columns.TABLES[table].columns]

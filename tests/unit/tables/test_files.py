@@ -34,7 +34,8 @@ def _initiatives():
 
 def _file(table, suffix, initiatives=None):
     variant = formats.VARIANTS[suffix]
-    rows = table_rows.rows(table, _initiatives() if initiatives is None else initiatives, variant.lang)
+    rows = table_rows.rows(table, _initiatives() if initiatives is None else initiatives,
+                           variant.lang, load_plan())
     return b"".join(writers.table_bytes(columns.TABLES[table], rows, variant))
 
 
@@ -97,7 +98,7 @@ def test_shift_jis_variant_decodes_and_reports_every_replaced_character():
     text = data.decode("cp932")  # strict: every byte is valid cp932
     assert "〓野家" in text and "―" in text and "～" in text and "－" in text
     changes = list(cp932.cp932_changes(
-        columns.PROGRESS, table_rows.rows("progress", _initiatives(), "ja")))
+        columns.PROGRESS, table_rows.rows("progress", _initiatives(), "ja", load_plan())))
     found = {(c.row_id, c.column, c.character, c.replacement, c.kind) for c in changes}
     assert found == {
         ("131032JK001-2021", "実績の概要", "〜", "～", "mapped"),
@@ -119,7 +120,7 @@ def test_to_cp932_normalises_compatibility_characters():
 
 def test_json_is_an_array_of_objects_with_typed_values():
     rows = json.loads(_file("indicators", "en.json"))
-    assert len(rows) == 6 and list(rows[0]) == [c.key for c in columns.INDICATOR_COLUMNS]
+    assert len(rows) == 6 and list(rows[0]) == [c.key for c in columns.INDICATORS.columns]
     fy2023 = rows[2]
     assert (fy2023["baseline"], fy2023["target"], fy2023["actual"]) == (-1.5, 0.25, -2)
     assert fy2023["fiscal_year"] == 2023 and rows[0]["target"] is None
@@ -140,14 +141,16 @@ def test_writers_stream_rows_lazily():
 
     for suffix in ("ja.csv", "ja.cp932.csv", "ja.json"):
         variant = formats.VARIANTS[suffix]
-        chunks = writers.table_bytes(columns.PROGRESS, table_rows.progress_rows(endless(), variant.lang), variant)
+        chunks = writers.table_bytes(
+            columns.PROGRESS, table_rows.progress_rows(endless(), variant.lang, load_plan()),
+            variant)
         first = next(chunks)
         second = next(chunks)
         assert first and second
 
 
 def test_datapackage_describes_every_table_and_variant_with_types_and_constraints():
-    descriptor = dp.datapackage()
+    descriptor = dp.datapackage(load_plan())
     names = [r["name"] for r in descriptor["resources"]]
     assert len(names) == len(set(names)) == 3 * len(dp.DATAPACKAGE_VARIANTS)
     progress = next(r for r in descriptor["resources"] if r["name"] == "progress-ja-csv")
@@ -169,7 +172,7 @@ def test_datapackage_describes_every_table_and_variant_with_types_and_constraint
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_column_dictionary_lists_every_column_of_every_table(lang):
-    header, *rows = _csv(b"".join(dp.dictionary_bytes(lang)))
+    header, *rows = _csv(b"".join(dp.dictionary_bytes(lang, load_plan())))
     assert header == dp.DICTIONARY.headers(lang)
     assert len(rows) == sum(len(table.columns) for table in columns.TABLES.values())
     by_key = {(r[0], r[3]): dict(zip(header, r)) for r in rows}

@@ -18,7 +18,7 @@ import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from .. import identifiers, labels, rules
-from ..plan import load_plan
+from ..plan import Plan
 from ..tables.columns import PROGRESS_COLUMNS
 from ..tables.csv_safety import neutralise_cell, restore_cell
 from ..text import clean_text
@@ -95,12 +95,13 @@ class Entry:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Entry":
-        """An entry from stored plain values, validated again (stored data is not trusted)."""
+    def from_dict(cls, data: Mapping[str, Any], plan: Plan) -> "Entry":
+        """An entry from stored plain values, validated again against ``plan`` (stored data is
+        not trusted)."""
         return cls(
             row=int(data["row"]),
-            initiative_no=rules.initiative_no(data["initiative_no"]),
-            fiscal_year=rules.fiscal_year(data["fiscal_year"]),
+            initiative_no=rules.initiative_no(data["initiative_no"], plan),
+            fiscal_year=rules.fiscal_year(data["fiscal_year"], plan),
             status=rules.status(data["status"]),
             rating=rules.rating(data["rating"]),
             summary_ja=clean_text(data.get("summary_ja")),
@@ -313,10 +314,9 @@ def _cell_values(cells: list[str], report: _RowProblems, max_cell_chars: int
 
 
 def _check_identity(values: dict[str, str], number: Optional[int], fiscal_year: Optional[int],
-                    report: _RowProblems) -> None:
+                    report: _RowProblems, plan: Plan) -> None:
     """The derived cells (municipality, IDs, fiscal year label) must agree with the initiative
     number and fiscal year of the row."""
-    plan = load_plan()
     code, name = plan.municipality_code, plan.municipality_name
     lg_code = values.get("lg_code", "").strip()
     if lg_code and lg_code != code:
@@ -356,7 +356,7 @@ def _check_identity(values: dict[str, str], number: Optional[int], fiscal_year: 
 
 
 def _row_values(row_no: int, cells: list[str], positions: dict[str, int], header: list[str],
-                max_cell_chars: int) -> tuple[Optional[Entry], list[Problem]]:
+                max_cell_chars: int, plan: Plan) -> tuple[Optional[Entry], list[Problem]]:
     report = _RowProblems(row_no, positions, header)
     values = _cell_values(cells, report, max_cell_chars)
 
@@ -369,12 +369,12 @@ def _row_values(row_no: int, cells: list[str], positions: dict[str, int], header
             report.add(key, err.ja, err.en)
             return None
 
-    number = checked("initiative_no", rules.initiative_no)
-    fiscal_year = checked("fiscal_year", rules.fiscal_year)
+    number = checked("initiative_no", lambda value: rules.initiative_no(value, plan))
+    fiscal_year = checked("fiscal_year", lambda value: rules.fiscal_year(value, plan))
     status = checked("status", rules.status)
     rating = checked("rating", rules.rating)
     sample = checked("sample", rules.boolean)
-    _check_identity(values, number, fiscal_year, report)
+    _check_identity(values, number, fiscal_year, report, plan)
     if report.problems or None in (number, fiscal_year, status, rating, sample):
         return None, report.problems
     return Entry(row=row_no, initiative_no=number, fiscal_year=fiscal_year, status=status,
@@ -382,10 +382,11 @@ def _row_values(row_no: int, cells: list[str], positions: dict[str, int], header
                  summary_en=clean_text(values.get("summary_en")), sample=sample), []
 
 
-def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS,
+def parse(data: bytes, plan: Plan, *, max_bytes: int = DEFAULT_MAX_BYTES,
+          max_rows: int = DEFAULT_MAX_ROWS,
           max_cell_chars: int = DEFAULT_MAX_CELL_CHARS) -> ParsedUpload:
-    """Decode, parse and validate an uploaded progress CSV. Never raises on bad input: every
-    problem is reported in :attr:`ParsedUpload.problems`."""
+    """Decode, parse and validate an uploaded progress CSV of ``plan``'s initiatives. Never
+    raises on bad input: every problem is reported in :attr:`ParsedUpload.problems`."""
     result = ParsedUpload()
     if len(data) > max_bytes:
         result.problems.append(Problem(
@@ -434,7 +435,8 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DE
                     f"行数が多すぎます（上限{max_rows}行）。", f"Too many rows (at most "
                                                           f"{max_rows}).", row=row_no))
                 return result
-            entry, problems = _row_values(row_no, cells, positions, header, max_cell_chars)
+            entry, problems = _row_values(row_no, cells, positions, header, max_cell_chars,
+                                          plan)
             result.problems.extend(problems)
             if entry is None:
                 continue

@@ -17,18 +17,8 @@ import dataclasses
 from typing import Optional
 
 from .. import identifiers, labels
-from ..plan import load_plan
+from ..plan import Plan, load_plan
 from ..text import LANGUAGES  # noqa: F401 (the tables' header languages)
-
-_PLAN = load_plan()
-_CODE = _PLAN.municipality_code
-_STEM = _PLAN.id_stem
-_MARK = _PLAN.initiative_mark
-_FIRST, _LAST = _PLAN.start_fiscal_year, _PLAN.end_fiscal_year
-_INITIATIVE_COUNT = len(_PLAN.initiatives)
-_GUIDELINE_COUNT = len(_PLAN.guidelines)
-_LG_NAMES = _PLAN.municipality_name
-
 
 @dataclasses.dataclass(frozen=True)
 class Column:
@@ -59,244 +49,6 @@ class Column:
         return self.ja if lang == "ja" else self.en
 
 
-# --- columns shared by all three tables -------------------------------------------------------
-
-_LG_CODE = Column(
-    "lg_code", "全国地方公共団体コード", "lg_code", "string", True,
-    f"総務省の全国地方公共団体コード（6桁、検査数字を含む）。{_LG_NAMES.ja}は{_CODE}。",
-    "The municipality code of the Ministry of Internal Affairs and Communications "
-    f"(6 digits, with check digit). {_LG_NAMES.en} is {_CODE}.",
-    example=_CODE, pattern=r"^[0-9]{6}$")
-
-_LG_NAME = Column(
-    "lg_name", "地方公共団体名", "lg_name", "string", True,
-    f"地方公共団体名。日本語版は「{_LG_NAMES.ja}」、英語版は「{_LG_NAMES.en}」。",
-    f"The municipality's name: {_LG_NAMES.ja} in the Japanese variant, {_LG_NAMES.en} in the "
-    "English variant.",
-    example=_LG_NAMES.ja, enum_ja=(_LG_NAMES.ja,), enum_en=(_LG_NAMES.en,))
-
-_INITIATIVE_NO = Column(
-    "initiative_no", "取組番号", "initiative_no", "integer", True,
-    f"計画書での取組の番号（1～{_INITIATIVE_COUNT}）。",
-    f"The initiative's number in the plan (1-{_INITIATIVE_COUNT}).",
-    example="27", minimum=1, maximum=_INITIATIVE_COUNT)
-
-_INITIATIVE_ID = Column(
-    "initiative_id", "取組ID", "initiative_id", "string", True,
-    f"取組の識別子。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁（例: {_STEM}027）。"
-    "計画が改定・改称されても変わりません。",
-    f"The initiative's identifier: municipality code + \"{_MARK}\" + 3-digit initiative number "
-    f"(e.g. {_STEM}027). It does not change when the plan is revised or renamed.",
-    example=identifiers.initiative_id(_STEM, 27),
-    pattern=identifiers.initiative_id_pattern(_STEM))
-
-_INITIATIVE_NAME = Column(
-    "initiative_name", "取組名", "initiative_name", "string", True,
-    "取組名。日本語版は日本語の名称、英語版は英語の名称。",
-    "The initiative's title: Japanese in the Japanese variant, English in the English variant.",
-    example="オープンデータ活用の推進")
-
-_FISCAL_YEAR = Column(
-    "fiscal_year", "年度", "fiscal_year", "integer", True,
-    "年度（西暦の開始年、整数）。2021は令和3年度（2021年4月1日～2022年3月31日）。",
-    "Fiscal year as the Western start year (integer): 2021 is FY2021 "
-    "(2021-04-01 to 2022-03-31), 令和3年度.",
-    example="2023", minimum=_FIRST, maximum=_LAST)
-
-_FISCAL_YEAR_LABEL = Column(
-    "fiscal_year_label", "年度表記", "fiscal_year_label", "string", True,
-    "年度の和暦表記（例: 令和5年度、令和元年度、平成28年度）。英語版は「FY2023」の形式。",
-    "The fiscal year as people read it: its Japanese era year (e.g. 令和5年度, 令和元年度, "
-    "平成28年度) in the Japanese variant, FY2023 in the English variant.",
-    example="令和5年度", pattern=r"^((昭和|平成|令和)([0-9]+|元)年度|FY[0-9]{4})$")
-
-
-_STATUS_JA = tuple(ja for ja, _en in labels.STATUSES.values())
-_STATUS_EN = tuple(labels.STATUSES)
-_RATINGS = tuple(labels.RATINGS)
-
-# --- 年度別進捗 (progress): also the format of the staff's progress upload ---------------------
-
-PROGRESS_COLUMNS: tuple[Column, ...] = (
-    _LG_CODE,
-    Column(
-        "id", "ID", "id", "string", True,
-        f"行の識別子。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁＋「-」＋年度"
-        f"（例: {_STEM}027-2023）。再利用しません。",
-        f"Row identifier: municipality code + \"{_MARK}\" + 3-digit initiative number + \"-\" + "
-        f"fiscal year (e.g. {_STEM}027-2023). Never reused.",
-        example=identifiers.progress_row_id(_STEM, 27, 2023),
-        pattern=identifiers.progress_row_id_pattern(_STEM), unique=True),
-    _LG_NAME,
-    _INITIATIVE_ID,
-    _INITIATIVE_NO,
-    _INITIATIVE_NAME,
-    _FISCAL_YEAR,
-    _FISCAL_YEAR_LABEL,
-    Column(
-        "status", "実施状況", "status", "string", True,
-        "その年度の実施状況。日本語版はラベル（未着手、検討中、実施中、完了、統合、中止）、"
-        "英語版はコード（not_started, under_study, in_progress, completed, merged, "
-        "suspended）。",
-        "The initiative's status in that fiscal year: the Japanese label in the Japanese variant "
-        "(未着手, 検討中, 実施中, 完了, 統合, 中止), the code in the English variant "
-        "(not_started, under_study, in_progress, completed, merged, suspended).",
-        example="実施中", enum_ja=_STATUS_JA, enum_en=_STATUS_EN),
-    Column(
-        "rating", "進捗評価", "rating", "string", True,
-        "区の進捗評価: A（達成）、B（概ね達成）、C（達成が不十分）、-（評価対象外）。"
-        "「-」は評価対象外を表す値で、CSVでもそのまま「-」と書きます（数式ではありません）。",
-        "The ward's rating: A (on plan), B (mostly on plan), C (behind plan), - (not rated). "
-        "\"-\" is a value meaning not rated and is written as a bare \"-\" in the CSV too "
-        "(it is not a formula).",
-        example="B", enum_ja=_RATINGS, enum_en=_RATINGS),
-    Column(
-        "summary_ja", "実績の概要", "summary_ja", "string", False,
-        "その年度の実績の概要（日本語）。",
-        "Summary of that fiscal year's results, in Japanese.",
-        example=""),
-    Column(
-        "summary_en", "実績の概要（英語）", "summary_en", "string", False,
-        "その年度の実績の概要（英語）。",
-        "Summary of that fiscal year's results, in English.",
-        example=""),
-    Column(
-        "sample", "サンプルデータ", "sample", "boolean", True,
-        "架空のサンプルデータの行は「true」、それ以外は「false」。サンプルデータは区が公表した"
-        "実績ではありません。",
-        "\"true\" for fictional sample rows, \"false\" otherwise. Sample data is not progress "
-        "published by the ward.",
-        example="false", enum_ja=("true", "false"), enum_en=("true", "false")),
-)
-
-# --- 計画体系 (structure): one row per initiative ----------------------------------------------
-
-_NEW_OR_CONTINUED_JA = tuple(ja for ja, _en in labels.NEW_OR_CONTINUED.values())
-_NEW_OR_CONTINUED_EN = tuple(labels.NEW_OR_CONTINUED)
-
-STRUCTURE_COLUMNS: tuple[Column, ...] = (
-    _LG_CODE,
-    dataclasses.replace(
-        _INITIATIVE_ID, key="id", ja="ID", en="id", unique=True,
-        description_ja=f"行の識別子（取組ID）。全国地方公共団体コード＋「{_MARK}」＋取組番号3桁"
-                       f"（例: {_STEM}027）。計画が改定・改称されても変わらず、再利用しません。",
-        description_en=f"Row identifier (the initiative ID): municipality code + \"{_MARK}\" + "
-                       f"3-digit initiative number (e.g. {_STEM}027). It does not change when "
-                       "the plan is revised or renamed, and is never reused."),
-    _LG_NAME,
-    Column(
-        "plan_name", "計画名", "plan_name", "string", True,
-        "計画の名称。", "The plan's name.", example=_PLAN.short_title.ja),
-    Column(
-        "plan_start_fiscal_year", "計画開始年度", "plan_start_fiscal_year", "integer", True,
-        "計画期間の最初の年度（西暦の開始年）。", "The plan period's first fiscal year.",
-        example=str(_FIRST), minimum=_FIRST, maximum=_LAST),
-    Column(
-        "plan_end_fiscal_year", "計画終了年度", "plan_end_fiscal_year", "integer", True,
-        "計画期間の最後の年度（西暦の開始年）。", "The plan period's last fiscal year.",
-        example=str(_LAST), minimum=_FIRST, maximum=_LAST),
-    Column(
-        "guideline_no", "情報化指針番号", "guideline_no", "integer", True,
-        f"取組が属する情報化指針の番号（1～{_GUIDELINE_COUNT}）。",
-        f"Number of the guideline (情報化指針) the initiative belongs to (1-{_GUIDELINE_COUNT}).",
-        example="2", minimum=1, maximum=_GUIDELINE_COUNT),
-    Column(
-        "guideline_name", "情報化指針名", "guideline_name", "string", True,
-        "情報化指針の名称。英語版は英語の名称。",
-        "The guideline's name (English in the English variant).",
-        example="情報発信と協働促進に向けた情報化の推進"),
-    Column(
-        "measure_code", "施策コード", "measure_code", "string", True,
-        "取組が属する施策のコード（情報化指針番号-施策番号、例: 2-1）。",
-        "Code of the measure (施策) the initiative belongs to: guideline number - measure "
-        "number (e.g. 2-1).",
-        example="2-1", pattern=rf"^[1-{_GUIDELINE_COUNT}]-[0-9]$"),
-    Column(
-        "measure_name", "施策名", "measure_name", "string", True,
-        "施策の名称。英語版は英語の名称。", "The measure's name (English in the English variant).",
-        example="区民一人ひとりとのコミュニケーションの向上"),
-    _INITIATIVE_NO,
-    _INITIATIVE_NAME,
-    Column(
-        "new_or_continued", "新規継続区分", "new_or_continued", "string", True,
-        "新規の取組か、前計画からの継続か。日本語版は「新規」「継続」、英語版は new, continued。",
-        "Whether the initiative is new or continued from the previous plan: 新規/継続 in the "
-        "Japanese variant, new/continued in the English variant.",
-        example="継続", enum_ja=_NEW_OR_CONTINUED_JA, enum_en=_NEW_OR_CONTINUED_EN),
-    Column(
-        "plan_page", "掲載頁", "plan_page", "integer", False,
-        "計画書で取組が掲載されている頁。不明な場合は空欄。",
-        "The page of the plan describing the initiative; empty when unknown.",
-        example="76", minimum=1),
-    Column(
-        "latest_fiscal_year", "最新の進捗年度", "latest_fiscal_year", "integer", False,
-        "進捗が記録されている最新の年度。進捗が未記録の場合は空欄。",
-        "The latest fiscal year with recorded progress; empty when none is recorded.",
-        example="2023", minimum=_FIRST, maximum=_LAST),
-    Column(
-        "latest_status", "最新の実施状況", "latest_status", "string", False,
-        "最新の進捗年度の実施状況（年度別進捗の「実施状況」と同じ値）。",
-        "The status in the latest fiscal year with progress (values as in the progress "
-        "table's status).",
-        example="実施中", enum_ja=_STATUS_JA, enum_en=_STATUS_EN),
-    Column(
-        "latest_rating", "最新の進捗評価", "latest_rating", "string", False,
-        "最新の進捗年度の進捗評価（A、B、C、-）。", "The rating in the latest fiscal year with "
-        "progress (A, B, C, -).",
-        example="B", enum_ja=_RATINGS, enum_en=_RATINGS),
-)
-
-# --- 指標 (indicators): one row per indicator per fiscal year (long format) ----------------------
-
-INDICATOR_COLUMNS: tuple[Column, ...] = (
-    _LG_CODE,
-    Column(
-        "id", "ID", "id", "string", True,
-        f"行の識別子。指標ID＋「-」＋年度（例: {_STEM}027-I01-2023）。",
-        f"Row identifier: indicator ID + \"-\" + fiscal year (e.g. {_STEM}027-I01-2023).",
-        example=identifiers.indicator_row_id(_STEM, 27, 1, 2023),
-        pattern=identifiers.indicator_row_id_pattern(_STEM), unique=True),
-    _LG_NAME,
-    _INITIATIVE_ID,
-    _INITIATIVE_NO,
-    _INITIATIVE_NAME,
-    Column(
-        "indicator_id", "指標ID", "indicator_id", "string", True,
-        f"指標の識別子。取組ID＋「-I」＋取組内の指標の順番2桁（例: {_STEM}027-I01）。",
-        "Indicator identifier: initiative ID + \"-I\" + the indicator's 2-digit position in "
-        f"the initiative (e.g. {_STEM}027-I01).",
-        example=identifiers.indicator_id(_STEM, 27, 1),
-        pattern=identifiers.indicator_id_pattern(_STEM)),
-    Column(
-        "indicator_name_ja", "指標名", "indicator_name_ja", "string", True,
-        "指標の名称（日本語）。", "The indicator's name in Japanese."),
-    Column(
-        "indicator_name_en", "指標名（英語）", "indicator_name_en", "string", False,
-        "指標の名称（英語）。", "The indicator's name in English."),
-    Column(
-        "unit", "単位", "unit", "string", False,
-        "値の単位（例: 件、%）。", "Unit of the values (e.g. 件 = cases, %).", example="件"),
-    Column(
-        "baseline", "基準値", "baseline", "number", False,
-        "基準値（半角数字、桁区切りなし）。", "Baseline value (plain number, no thousands "
-        "separators).", example="120"),
-    Column(
-        "baseline_fiscal_year", "基準年度", "baseline_fiscal_year", "string", False,
-        "基準値の年度（入力されたとおり）。", "Fiscal year of the baseline, as entered.",
-        example="2020"),
-    _FISCAL_YEAR,
-    _FISCAL_YEAR_LABEL,
-    Column(
-        "target", "目標値", "target", "number", False,
-        "その年度の目標値。未設定の場合は空欄。", "Target for that fiscal year; empty when none "
-        "is set.", example="150"),
-    Column(
-        "actual", "実績値", "actual", "number", False,
-        "その年度の実績値。未把握の場合は空欄。", "Actual value for that fiscal year; empty when "
-        "not known.", example="142"),
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class Table:
     """A downloadable table. ``initiative_key`` is the column naming the initiative a row belongs
@@ -324,28 +76,301 @@ class Table:
         return self.title_ja if lang == "ja" else self.title_en
 
 
-STRUCTURE = Table(
-    "structure", "計画体系", "Plan structure",
-    f"{_PLAN.short_title.ja}の体系。取組ごとに1行（情報化指針・施策・取組と最新の進捗）。",
-    "The structure of the plan: one row per initiative (guideline, measure, initiative and its "
-    "latest progress).",
-    STRUCTURE_COLUMNS, initiative_key="id")
-PROGRESS = Table(
-    "progress", "年度別進捗", "Yearly progress",
-    "取組の年度別の進捗。取組・年度ごとに1行（進捗が記録された年度のみ）。",
-    "Progress of the initiatives by fiscal year: one row per initiative per fiscal year with "
-    "recorded progress.",
-    PROGRESS_COLUMNS, initiative_key="initiative_id",
-    foreign_keys=(("initiative_id", "structure", "id"),))
-INDICATORS = Table(
-    "indicators", "指標", "Indicators",
-    "取組の指標の目標値と実績値。指標・年度ごとに1行（計画期間の全年度）。",
-    "Targets and actual values of the initiatives' indicators: one row per indicator per "
-    "fiscal year of the plan period.",
-    INDICATOR_COLUMNS, initiative_key="initiative_id",
-    foreign_keys=(("initiative_id", "structure", "id"),))
 
-TABLES: dict[str, Table] = {t.name: t for t in (STRUCTURE, PROGRESS, INDICATORS)}
+def _build(plan: Plan) -> dict[str, Table]:
+    """The tables of ``plan``: its municipality, identifier patterns, fiscal years and
+    numbers in the columns' descriptions and constraints."""
+    code = plan.municipality_code
+    stem = plan.id_stem
+    mark = plan.initiative_mark
+    first, last = plan.start_fiscal_year, plan.end_fiscal_year
+    initiative_count = len(plan.initiatives)
+    guideline_count = len(plan.guidelines)
+    lg_names = plan.municipality_name
+
+
+    # --- columns shared by all three tables -------------------------------------------------------
+
+    lg_code = Column(
+        "lg_code", "全国地方公共団体コード", "lg_code", "string", True,
+        f"総務省の全国地方公共団体コード（6桁、検査数字を含む）。{lg_names.ja}は{code}。",
+        "The municipality code of the Ministry of Internal Affairs and Communications "
+        f"(6 digits, with check digit). {lg_names.en} is {code}.",
+        example=code, pattern=r"^[0-9]{6}$")
+
+    lg_name = Column(
+        "lg_name", "地方公共団体名", "lg_name", "string", True,
+        f"地方公共団体名。日本語版は「{lg_names.ja}」、英語版は「{lg_names.en}」。",
+        f"The municipality's name: {lg_names.ja} in the Japanese variant, {lg_names.en} in the "
+        "English variant.",
+        example=lg_names.ja, enum_ja=(lg_names.ja,), enum_en=(lg_names.en,))
+
+    initiative_no = Column(
+        "initiative_no", "取組番号", "initiative_no", "integer", True,
+        f"計画書での取組の番号（1～{initiative_count}）。",
+        f"The initiative's number in the plan (1-{initiative_count}).",
+        example="27", minimum=1, maximum=initiative_count)
+
+    initiative_id = Column(
+        "initiative_id", "取組ID", "initiative_id", "string", True,
+        f"取組の識別子。全国地方公共団体コード＋「{mark}」＋取組番号3桁（例: {stem}027）。"
+        "計画が改定・改称されても変わりません。",
+        f"The initiative's identifier: municipality code + \"{mark}\" + 3-digit initiative number "
+        f"(e.g. {stem}027). It does not change when the plan is revised or renamed.",
+        example=identifiers.initiative_id(stem, 27),
+        pattern=identifiers.initiative_id_pattern(stem))
+
+    initiative_name = Column(
+        "initiative_name", "取組名", "initiative_name", "string", True,
+        "取組名。日本語版は日本語の名称、英語版は英語の名称。",
+        "The initiative's title: Japanese in the Japanese variant, English in the English variant.",
+        example="オープンデータ活用の推進")
+
+    fiscal_year = Column(
+        "fiscal_year", "年度", "fiscal_year", "integer", True,
+        "年度（西暦の開始年、整数）。2021は令和3年度（2021年4月1日～2022年3月31日）。",
+        "Fiscal year as the Western start year (integer): 2021 is FY2021 "
+        "(2021-04-01 to 2022-03-31), 令和3年度.",
+        example="2023", minimum=first, maximum=last)
+
+    fiscal_year_label = Column(
+        "fiscal_year_label", "年度表記", "fiscal_year_label", "string", True,
+        "年度の和暦表記（例: 令和5年度、令和元年度、平成28年度）。英語版は「FY2023」の形式。",
+        "The fiscal year as people read it: its Japanese era year (e.g. 令和5年度, 令和元年度, "
+        "平成28年度) in the Japanese variant, FY2023 in the English variant.",
+        example="令和5年度", pattern=r"^((昭和|平成|令和)([0-9]+|元)年度|FY[0-9]{4})$")
+
+
+    status_ja = tuple(ja for ja, _en in labels.STATUSES.values())
+    status_en = tuple(labels.STATUSES)
+    ratings = tuple(labels.RATINGS)
+
+    # --- 年度別進捗 (progress): also the format of the staff's progress upload ---------------------
+
+    progress_columns: tuple[Column, ...] = (
+        lg_code,
+        Column(
+            "id", "ID", "id", "string", True,
+            f"行の識別子。全国地方公共団体コード＋「{mark}」＋取組番号3桁＋「-」＋年度"
+            f"（例: {stem}027-2023）。再利用しません。",
+            f"Row identifier: municipality code + \"{mark}\" + 3-digit initiative number + \"-\" + "
+            f"fiscal year (e.g. {stem}027-2023). Never reused.",
+            example=identifiers.progress_row_id(stem, 27, 2023),
+            pattern=identifiers.progress_row_id_pattern(stem), unique=True),
+        lg_name,
+        initiative_id,
+        initiative_no,
+        initiative_name,
+        fiscal_year,
+        fiscal_year_label,
+        Column(
+            "status", "実施状況", "status", "string", True,
+            "その年度の実施状況。日本語版はラベル（未着手、検討中、実施中、完了、統合、中止）、"
+            "英語版はコード（not_started, under_study, in_progress, completed, merged, "
+            "suspended）。",
+            "The initiative's status in that fiscal year: the Japanese label in the Japanese "
+            "variant "
+            "(未着手, 検討中, 実施中, 完了, 統合, 中止), the code in the English variant "
+            "(not_started, under_study, in_progress, completed, merged, suspended).",
+            example="実施中", enum_ja=status_ja, enum_en=status_en),
+        Column(
+            "rating", "進捗評価", "rating", "string", True,
+            "区の進捗評価: A（達成）、B（概ね達成）、C（達成が不十分）、-（評価対象外）。"
+            "「-」は評価対象外を表す値で、CSVでもそのまま「-」と書きます（数式ではありません）。",
+            "The ward's rating: A (on plan), B (mostly on plan), C (behind plan), - (not rated). "
+            "\"-\" is a value meaning not rated and is written as a bare \"-\" in the CSV too "
+            "(it is not a formula).",
+            example="B", enum_ja=ratings, enum_en=ratings),
+        Column(
+            "summary_ja", "実績の概要", "summary_ja", "string", False,
+            "その年度の実績の概要（日本語）。",
+            "Summary of that fiscal year's results, in Japanese.",
+            example=""),
+        Column(
+            "summary_en", "実績の概要（英語）", "summary_en", "string", False,
+            "その年度の実績の概要（英語）。",
+            "Summary of that fiscal year's results, in English.",
+            example=""),
+        Column(
+            "sample", "サンプルデータ", "sample", "boolean", True,
+            "架空のサンプルデータの行は「true」、それ以外は「false」。サンプルデータは区が公表した"
+            "実績ではありません。",
+            "\"true\" for fictional sample rows, \"false\" otherwise. Sample data is not progress "
+            "published by the ward.",
+            example="false", enum_ja=("true", "false"), enum_en=("true", "false")),
+    )
+
+    # --- 計画体系 (structure): one row per initiative ----------------------------------------------
+
+    new_or_continued_ja = tuple(ja for ja, _en in labels.NEW_OR_CONTINUED.values())
+    new_or_continued_en = tuple(labels.NEW_OR_CONTINUED)
+
+    structure_columns: tuple[Column, ...] = (
+        lg_code,
+        dataclasses.replace(
+            initiative_id, key="id", ja="ID", en="id", unique=True,
+            description_ja=f"行の識別子（取組ID）。全国地方公共団体コード＋「{mark}」＋取組番号3桁"
+                           f"（例: {stem}027）。計画が改定・改称されても変わらず、再利用しません。",
+            description_en=f"Row identifier (the initiative ID): municipality code + \"{mark}\" + "
+                           f"3-digit initiative number (e.g. {stem}027). It does not change when "
+                           "the plan is revised or renamed, and is never reused."),
+        lg_name,
+        Column(
+            "plan_name", "計画名", "plan_name", "string", True,
+            "計画の名称。", "The plan's name.", example=plan.short_title.ja),
+        Column(
+            "plan_start_fiscal_year", "計画開始年度", "plan_start_fiscal_year", "integer", True,
+            "計画期間の最初の年度（西暦の開始年）。", "The plan period's first fiscal year.",
+            example=str(first), minimum=first, maximum=last),
+        Column(
+            "plan_end_fiscal_year", "計画終了年度", "plan_end_fiscal_year", "integer", True,
+            "計画期間の最後の年度（西暦の開始年）。", "The plan period's last fiscal year.",
+            example=str(last), minimum=first, maximum=last),
+        Column(
+            "guideline_no", "情報化指針番号", "guideline_no", "integer", True,
+            f"取組が属する情報化指針の番号（1～{guideline_count}）。",
+            f"Number of the guideline (情報化指針) the initiative belongs to (1-{guideline_count}).",
+            example="2", minimum=1, maximum=guideline_count),
+        Column(
+            "guideline_name", "情報化指針名", "guideline_name", "string", True,
+            "情報化指針の名称。英語版は英語の名称。",
+            "The guideline's name (English in the English variant).",
+            example="情報発信と協働促進に向けた情報化の推進"),
+        Column(
+            "measure_code", "施策コード", "measure_code", "string", True,
+            "取組が属する施策のコード（情報化指針番号-施策番号、例: 2-1）。",
+            "Code of the measure (施策) the initiative belongs to: guideline number - measure "
+            "number (e.g. 2-1).",
+            example="2-1", pattern=rf"^[1-{guideline_count}]-[0-9]$"),
+        Column(
+            "measure_name", "施策名", "measure_name", "string", True,
+            "施策の名称。英語版は英語の名称。", "The measure's name (English in the English variant).",
+            example="区民一人ひとりとのコミュニケーションの向上"),
+        initiative_no,
+        initiative_name,
+        Column(
+            "new_or_continued", "新規継続区分", "new_or_continued", "string", True,
+            "新規の取組か、前計画からの継続か。日本語版は「新規」「継続」、英語版は new, continued。",
+            "Whether the initiative is new or continued from the previous plan: 新規/継続 in the "
+            "Japanese variant, new/continued in the English variant.",
+            example="継続", enum_ja=new_or_continued_ja, enum_en=new_or_continued_en),
+        Column(
+            "plan_page", "掲載頁", "plan_page", "integer", False,
+            "計画書で取組が掲載されている頁。不明な場合は空欄。",
+            "The page of the plan describing the initiative; empty when unknown.",
+            example="76", minimum=1),
+        Column(
+            "latest_fiscal_year", "最新の進捗年度", "latest_fiscal_year", "integer", False,
+            "進捗が記録されている最新の年度。進捗が未記録の場合は空欄。",
+            "The latest fiscal year with recorded progress; empty when none is recorded.",
+            example="2023", minimum=first, maximum=last),
+        Column(
+            "latest_status", "最新の実施状況", "latest_status", "string", False,
+            "最新の進捗年度の実施状況（年度別進捗の「実施状況」と同じ値）。",
+            "The status in the latest fiscal year with progress (values as in the progress "
+            "table's status).",
+            example="実施中", enum_ja=status_ja, enum_en=status_en),
+        Column(
+            "latest_rating", "最新の進捗評価", "latest_rating", "string", False,
+            "最新の進捗年度の進捗評価（A、B、C、-）。", "The rating in the latest fiscal year with "
+            "progress (A, B, C, -).",
+            example="B", enum_ja=ratings, enum_en=ratings),
+    )
+
+    # --- 指標 (indicators): one row per indicator per fiscal year (long format) ------------------
+
+    indicator_columns: tuple[Column, ...] = (
+        lg_code,
+        Column(
+            "id", "ID", "id", "string", True,
+            f"行の識別子。指標ID＋「-」＋年度（例: {stem}027-I01-2023）。",
+            f"Row identifier: indicator ID + \"-\" + fiscal year (e.g. {stem}027-I01-2023).",
+            example=identifiers.indicator_row_id(stem, 27, 1, 2023),
+            pattern=identifiers.indicator_row_id_pattern(stem), unique=True),
+        lg_name,
+        initiative_id,
+        initiative_no,
+        initiative_name,
+        Column(
+            "indicator_id", "指標ID", "indicator_id", "string", True,
+            f"指標の識別子。取組ID＋「-I」＋取組内の指標の順番2桁（例: {stem}027-I01）。",
+            "Indicator identifier: initiative ID + \"-I\" + the indicator's 2-digit position in "
+            f"the initiative (e.g. {stem}027-I01).",
+            example=identifiers.indicator_id(stem, 27, 1),
+            pattern=identifiers.indicator_id_pattern(stem)),
+        Column(
+            "indicator_name_ja", "指標名", "indicator_name_ja", "string", True,
+            "指標の名称（日本語）。", "The indicator's name in Japanese."),
+        Column(
+            "indicator_name_en", "指標名（英語）", "indicator_name_en", "string", False,
+            "指標の名称（英語）。", "The indicator's name in English."),
+        Column(
+            "unit", "単位", "unit", "string", False,
+            "値の単位（例: 件、%）。", "Unit of the values (e.g. 件 = cases, %).", example="件"),
+        Column(
+            "baseline", "基準値", "baseline", "number", False,
+            "基準値（半角数字、桁区切りなし）。", "Baseline value (plain number, no thousands "
+            "separators).", example="120"),
+        Column(
+            "baseline_fiscal_year", "基準年度", "baseline_fiscal_year", "string", False,
+            "基準値の年度（入力されたとおり）。", "Fiscal year of the baseline, as entered.",
+            example="2020"),
+        fiscal_year,
+        fiscal_year_label,
+        Column(
+            "target", "目標値", "target", "number", False,
+            "その年度の目標値。未設定の場合は空欄。", "Target for that fiscal year; empty when none "
+            "is set.", example="150"),
+        Column(
+            "actual", "実績値", "actual", "number", False,
+            "その年度の実績値。未把握の場合は空欄。", "Actual value for that fiscal year; empty when "
+            "not known.", example="142"),
+    )
+
+
+    structure = Table(
+        "structure", "計画体系", "Plan structure",
+        f"{plan.short_title.ja}の体系。取組ごとに1行（情報化指針・施策・取組と最新の進捗）。",
+        "The structure of the plan: one row per initiative (guideline, measure, initiative and its "
+        "latest progress).",
+        structure_columns, initiative_key="id")
+    progress = Table(
+        "progress", "年度別進捗", "Yearly progress",
+        "取組の年度別の進捗。取組・年度ごとに1行（進捗が記録された年度のみ）。",
+        "Progress of the initiatives by fiscal year: one row per initiative per fiscal year with "
+        "recorded progress.",
+        progress_columns, initiative_key="initiative_id",
+        foreign_keys=(("initiative_id", "structure", "id"),))
+    indicators = Table(
+        "indicators", "指標", "Indicators",
+        "取組の指標の目標値と実績値。指標・年度ごとに1行（計画期間の全年度）。",
+        "Targets and actual values of the initiatives' indicators: one row per indicator per "
+        "fiscal year of the plan period.",
+        indicator_columns, initiative_key="initiative_id",
+        foreign_keys=(("initiative_id", "structure", "id"),))
+    return {t.name: t for t in (structure, progress, indicators)}
+
+
+_BUILT: dict[tuple, dict[str, Table]] = {}
+
+
+def tables(plan: Plan) -> dict[str, Table]:
+    """The tables of ``plan``, by name (built once per plan)."""
+    key = (plan.id, plan.id_stem, plan.start_fiscal_year, plan.end_fiscal_year,
+           len(plan.initiatives), len(plan.guidelines), plan.municipality_name,
+           plan.short_title)
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = _build(plan)
+    return found
+
+
+#: The tables of the plan the package carries. Their names, keys, headers and types are those
+#: of every plan's tables; what depends on the plan (descriptions, constraints) comes from
+#: :func:`tables`.
+TABLES: dict[str, Table] = tables(load_plan())
+STRUCTURE, PROGRESS, INDICATORS = TABLES["structure"], TABLES["progress"], TABLES["indicators"]
+PROGRESS_COLUMNS = PROGRESS.columns
 # Tables offered for a single initiative (its own rows).
 INITIATIVE_TABLES = ("progress", "indicators")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from ..plan import load_plan
-from .columns import TABLES, Column, Table
+from ..plan import Plan
+from .columns import Column, Table, tables
 from .formats import VARIANTS, Variant
 from .writers import csv_text_chunks, encoded
 
@@ -59,8 +59,8 @@ DICTIONARY = Table(
     initiative_key="table")
 
 
-def dictionary_rows(lang: str) -> Iterator[dict[str, Any]]:
-    for table in TABLES.values():
+def dictionary_rows(lang: str, plan: Plan) -> Iterator[dict[str, Any]]:
+    for table in tables(plan).values():
         for position, column in enumerate(table.columns, start=1):
             yield {
                 "table": table.name,
@@ -77,8 +77,8 @@ def dictionary_rows(lang: str) -> Iterator[dict[str, Any]]:
             }
 
 
-def dictionary_bytes(lang: str) -> Iterator[bytes]:
-    return encoded(csv_text_chunks(DICTIONARY, dictionary_rows(lang), lang), "utf-8-sig")
+def dictionary_bytes(lang: str, plan: Plan) -> Iterator[bytes]:
+    return encoded(csv_text_chunks(DICTIONARY, dictionary_rows(lang, plan), lang), "utf-8-sig")
 
 
 # --- data package (Frictionless) ------------------------------------------------------------------
@@ -126,13 +126,13 @@ def resource_name(table: str, variant: Variant) -> str:
     return f"{table}-{variant.suffix.replace('.', '-')}"
 
 
-def datapackage(version: str = "", base_url: str = "") -> dict[str, Any]:
+def datapackage(plan: Plan, version: str = "", base_url: str = "") -> dict[str, Any]:
     """The Frictionless Data Package descriptor of every table in every CSV variant. Paths are
     relative to the descriptor (``/plan-data/``), so the descriptor works online and in a folder
     of downloaded files; ``base_url`` (the site) is only used for the homepage."""
-    plan = load_plan()
     resources = []
-    for table in TABLES.values():
+    plan_tables = tables(plan)
+    for table in plan_tables.values():
         for suffix in DATAPACKAGE_VARIANTS:
             variant = VARIANTS[suffix]
             lang = variant.lang
@@ -145,7 +145,7 @@ def datapackage(version: str = "", base_url: str = "") -> dict[str, Any]:
             }
             foreign = []
             for column_key, ref_table, ref_key in table.foreign_keys:
-                ref = TABLES[ref_table]
+                ref = plan_tables[ref_table]
                 foreign.append({
                     "fields": [table.column(column_key).header(lang)
                                if variant.format == "CSV" else column_key],
@@ -183,7 +183,8 @@ def datapackage(version: str = "", base_url: str = "") -> dict[str, Any]:
             f"{plan.title.en}, generated from the portal's current metadata."),
         "licenses": [{"name": plan.license.id, "title": plan.license.title.en,
                       "path": plan.license.url}],
-        "keywords": ["港区", "Minato City", "情報化推進計画", "DX"],
+        "keywords": [plan.municipality_name.ja, plan.municipality_name.en, plan.short_title.ja,
+                     plan.short_title.en],
         "resources": resources,
     }
     if version:
@@ -193,6 +194,6 @@ def datapackage(version: str = "", base_url: str = "") -> dict[str, Any]:
     return descriptor
 
 
-def datapackage_bytes(version: str = "", base_url: str = "") -> bytes:
-    return (json.dumps(datapackage(version, base_url), ensure_ascii=False, indent=2)
+def datapackage_bytes(plan: Plan, version: str = "", base_url: str = "") -> bytes:
+    return (json.dumps(datapackage(plan, version, base_url), ensure_ascii=False, indent=2)
             + "\n").encode("utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from ..plan import load_plan
+from ..plan import Plan
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +46,7 @@ VARIANTS: dict[str, Variant] = {v.suffix: v for v in (
 
 
 
-def file_name(table: str, variant: Variant, initiative_no: Optional[int] = None) -> str:
-    plan = load_plan()
+def file_name(table: str, variant: Variant, plan: Plan, initiative_no: Optional[int] = None
+              ) -> str:
     prefix = f"{plan.initiative_name(initiative_no)}-" if initiative_no else f"{plan.id}-"
     return f"{prefix}{table}.{variant.suffix}"

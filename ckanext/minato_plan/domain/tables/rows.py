@@ -9,7 +9,7 @@ import decimal
 from typing import Any, Iterable, Iterator, Optional
 
 from .. import identifiers, labels, progress
-from ..plan import load_plan
+from ..plan import Plan
 from ..text import optional_int, translated
 from .columns import LANGUAGES
 
@@ -30,8 +30,7 @@ def _status(code: Any, lang: str) -> Optional[str]:
     return str(code)
 
 
-def _common(pkg: dict[str, Any], lang: str) -> dict[str, Any]:
-    plan = load_plan()
+def _common(pkg: dict[str, Any], lang: str, plan: Plan) -> dict[str, Any]:
     number = int(pkg["initiative_no"])
     return {
         "lg_code": plan.municipality_code,
@@ -44,11 +43,10 @@ def _common(pkg: dict[str, Any], lang: str) -> dict[str, Any]:
 
 # --- row builders: generators over the initiatives' package dicts ------------------------------
 
-def structure_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
+def structure_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                    ) -> Iterator[dict[str, Any]]:
-    plan = load_plan()
     for pkg in initiatives:
-        common = _common(pkg, lang)
+        common = _common(pkg, lang, plan)
         guideline_no = int(pkg["guideline_no"])
         measure_code = str(pkg["measure_code"])
         try:
@@ -84,10 +82,10 @@ def structure_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
         }
 
 
-def progress_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
+def progress_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                   ) -> Iterator[dict[str, Any]]:
     for pkg in initiatives:
-        common = _common(pkg, lang)
+        common = _common(pkg, lang, plan)
         for entry in progress.progress_entries(pkg):
             fy = int(entry["fiscal_year"])
             yield {
@@ -107,11 +105,10 @@ def progress_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
             }
 
 
-def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str = "ja"
+def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                    ) -> Iterator[dict[str, Any]]:
-    plan = load_plan()
     for pkg in initiatives:
-        common = _common(pkg, lang)
+        common = _common(pkg, lang, plan)
         for position, (indicator, years) in enumerate(
                 zip(progress.indicators(pkg), progress.indicator_years(pkg, plan.fiscal_years)),
                 start=1):
@@ -144,13 +141,14 @@ _BUILDERS = {"structure": structure_rows, "progress": progress_rows,
              "indicators": indicator_rows}
 
 
-def rows(table: str, initiatives: Iterable[dict[str, Any]], lang: str = "ja"
+def rows(table: str, initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
          ) -> Iterator[dict[str, Any]]:
-    """The rows of ``table`` ("structure", "progress", "indicators") in the ``lang`` variant
-    ("ja": Japanese labels; "en": English names and codes), initiatives sorted by number."""
+    """The rows of ``table`` ("structure", "progress", "indicators") of ``plan``'s
+    ``initiatives`` in the ``lang`` variant ("ja": Japanese labels; "en": English names and
+    codes), initiatives sorted by number."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
     ordered = sorted(initiatives, key=lambda pkg: int(pkg["initiative_no"]))
-    return _BUILDERS[table](ordered, lang)
+    return _BUILDERS[table](ordered, lang, plan)
 
 
