@@ -144,6 +144,8 @@ def test_another_municipalitys_plan_without_the_optional_parts_reads():
     assert dataset["notes_translated"]["en"] == (  # what the file states, nothing more
         "Kakuu City DX Promotion Plan (FY2025–FY2029) [fictional test plan]: fiscal years 2025 "
         "to 2029, 2 guidelines, 3 measures and 5 initiatives.")
+    assert dataset["provenance_translated"]["en"].startswith(
+        "Source: the Kakuu City DX Promotion Plan (FY2025–FY2029)")  # no source named: the plan
     assert (dataset["first_half"], dataset["review_fiscal_year"],
             dataset["previous_projects_total"]) == (None, None, None)
 

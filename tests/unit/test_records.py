@@ -25,6 +25,8 @@ def test_plan_record_states_period_and_provenance():
     assert d["review_fiscal_year"] == 2023
     assert d["municipality_code"] == "131032"
     assert "活用" in d["provenance_translated"]["ja"] and "Initiative 18" in d["provenance_translated"]["en"]
+    assert d["provenance_translated"]["ja"].startswith(
+        "出典: 港区情報化推進計画（令和3年度～令和8年度）（素案）の概要。")  # the file's source
 
 
 def test_groups_one_per_guideline():

@@ -103,6 +103,7 @@ class Plan:
     purpose: Optional[Text]
     review_note: Optional[Text]
     progress_management: Optional[Text]
+    source: Optional[Text]
     previous_projects: Optional[dict[str, int]]
     corrections: tuple[Correction, ...]
     guidelines: tuple[Guideline, ...]
@@ -245,6 +246,7 @@ def build_plan(raw: dict[str, Any]) -> Plan:
         purpose=_text(p.get("purpose")),
         review_note=_text(p.get("review_note")),
         progress_management=_text(p.get("progress_management")),
+        source=_text(p.get("source")),
         previous_projects=({k: int(v) for k, v in p["previous_projects"].items()}
                            if p.get("previous_projects") else None),
         corrections=tuple(Correction(int(c["initiative_no"]), c["printed"], c["published"],

@@ -46,8 +46,8 @@ def group_dicts(plan: Plan) -> list[dict[str, Any]]:
 
 
 def _provenance(plan: Plan) -> dict[str, str]:
-    ja = [f"出典: {plan.title.ja}（素案）の概要。"]
-    en = [f"Source: summary of the draft of the {plan.title.en}."]
+    ja = [f"出典: {(plan.source or plan.title).ja}。"]
+    en = [f"Source: {plan.source.en if plan.source else 'the ' + plan.title.en}."]
     for c in plan.corrections:
         ja.append(f"取組{c.initiative_no}: {c.note.ja}")
         en.append(f"Initiative {c.initiative_no}: {c.note.en}")
