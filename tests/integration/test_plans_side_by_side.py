@@ -165,6 +165,13 @@ def test_downloads_and_the_datastore_hold_each_plans_own_rows(app, three_plans):
     id_field = next(f for f in structure["schema"]["fields"] if f["name"] == "id")
     assert id_field["constraints"]["pattern"] == "^999997JK[0-9]{3}$"
     assert app.get("/plan-data/no-such-plan/structure.en.json", status=404)
+    every = json.loads(app.get("/plan-data/all/structure.en.json").get_data())
+    assert len(every) == len({r["id"] for r in every}) == 39 + 3 + 5   # ids unique across plans
+    assert [r["id"] for r in every[:4]] == ["999997JA001", "999997JA002", "999997JA003",
+                                            "131032JK001"]             # oldest plan first
+    progress = app.get("/plan-data/all/progress.ja.csv")
+    assert 'filename="all-plans-progress.ja.csv"' in progress.headers["Content-Disposition"]
+    assert app.get("/plan-data/all/datapackage.json", status=404)     # constraints are per plan
 
     for plan_id, count in (("minato-plan", 39), (LATER, 5), (EARLIER, 3)):
         resources = datastore_sync.plan_datastore_resources(plan=plans.get(plan_id))
@@ -198,14 +205,17 @@ def test_dcat_gives_each_plan_its_publisher_area_and_series_with_no_shacl_violat
     assert {str(o) for o in graph.objects(dataset, DCAT.inSeries)} == {
         f"http://test.ckan.net/dataset/{LATER}"}
     violations = []
-    for dataset_name in (name, LATER, EARLIER, f"{EARLIER}-initiative-01",
-                         "minato-plan-initiative-27"):
-        data = Graph().parse(data=app.get(f"/dataset/{dataset_name}.ttl").get_data(
-            as_text=True), format="turtle")
+    paths = [f"/dataset/{n}.ttl" for n in (name, LATER, EARLIER, f"{EARLIER}-initiative-01",
+                                           "minato-plan-initiative-27")] + ["/catalog.ttl"]
+    for path in paths:
+        data = Graph().parse(data=app.get(path).get_data(as_text=True), format="turtle")
         for shapes in (n for n in shacl_gate.ALL if "recommended" not in n):
-            violations += [(dataset_name, str(r)) for r in shacl_gate.check(data, shapes)
+            violations += [(path, str(r)) for r in shacl_gate.check(data, shapes)
                            if r.severity == "Violation"]
     assert violations == []
+    catalog = Graph().parse(data=app.get("/catalog.ttl").get_data(as_text=True),
+                            format="turtle")
+    assert len(set(catalog.subjects(RDF.type, DCAT.DatasetSeries))) == 3  # one per plan
     series = Graph().parse(data=app.get(f"/dataset/{LATER}.ttl").get_data(as_text=True),
                            format="turtle")
     assert (URIRef(f"http://test.ckan.net/dataset/{LATER}"), RDF.type,
@@ -221,3 +231,36 @@ def test_plan_files_that_would_share_a_name_are_refused_with_the_file_named():
     with pytest.raises(plans.PlanFilesError) as err:
         plans.read((plan_file.EMBEDDED, later))             # its predecessors' plan is missing
     assert "initiative 2's predecessor kakuu-it-plan 1: no such plan here" in str(err.value)
+
+
+def test_staff_record_progress_of_the_plan_they_choose_and_only_their_own(app, three_plans):
+    from support.progress_csv import build, row
+    from support.staff import headers
+
+    editor = factories.User()
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": "lg-999997", "username": editor["name"], "role": "editor"})
+    form = app.get(f"/en/initiative-progress/upload?plan_id={LATER}",
+                   headers=headers(editor)).get_data(as_text=True)
+    assert f'<option value="{LATER}" selected>' in form
+    csv = build([row(3, 2026, lg_code="999997", id="999997JK003-2026", lg_name="架空市",
+                     initiative_id="999997JK003", summary_ja="防災アプリを配信した")])
+    context = {"user": editor["name"]}
+    preview = tk.get_action("minato_plan_progress_upload_preview")(
+        context, {"csv": csv, "plan_id": LATER})
+    assert preview["status"] == "ready", preview["problems"]
+    page = app.get(f"/en/initiative-progress/upload/{preview['token']}",
+                   headers=headers(editor))
+    assert page.status_code == 200                     # the preview, for Kakuu's staff
+    assert "A disaster-preparedness app" in page.get_data(as_text=True)
+    applied = tk.get_action("minato_plan_progress_upload_apply")(
+        dict(context), {"token": preview["token"]})
+    assert applied["initiatives"] == [f"{LATER}-initiative-03"]
+    shown = tk.get_action("package_show")({}, {"id": f"{LATER}-initiative-03"})
+    assert [(e["fiscal_year"], e["summary_ja"]) for e in shown["progress"]] == [
+        (2026, "防災アプリを配信した")]
+    # Kakuu's staff are not Minato's: an upload to Minato's plan is refused, with its name
+    with pytest.raises(tk.NotAuthorized) as err:
+        tk.get_action("minato_plan_progress_upload_preview")(
+            dict(context), {"csv": csv, "plan_id": "minato-plan"})
+    assert "港区（minato-city）" in str(err.value)

@@ -74,6 +74,7 @@ def test_every_problem_is_listed_at_once_with_path_value_and_reason(raw):
     (lambda r: r["plan"]["license"].update(url="creativecommons.org"),
      "plan.license.url", "starting with http"),
     (lambda r: r["plan"].update(id="Minato Plan"), "plan.id", "lower-case letters"),
+    (lambda r: r["plan"].update(id="all"), "plan.id", "the downloads of every plan"),
     (lambda r: r["guidelines"][0]["measures"][0]["initiatives"][0].update(number=1000),
      "guidelines[0].measures[0].initiatives[0].number", "at most 999"),
     (lambda r: r["guidelines"][2]["measures"][0].update(initiatives=[]),

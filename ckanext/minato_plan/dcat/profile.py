@@ -209,7 +209,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         add = g.add
         kind = d.get("type")
         once = self._once()
-        once("common", static.common_triples)
+        once(f"common:{static.plan.id}", static.common_triples)
         for language in static.languages:
             add((ref, DCT.language, language))
         add((ref, DCT.accrualPeriodicity, static.frequency))
@@ -222,7 +222,7 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
             measure = static.measure_refs.get(str(d.get("measure_code") or ""))
             themes = [measure] if measure is not None else []
             add((ref, DCAT.inSeries, static.series))
-            once("series", static.series_triples)
+            once(f"series:{static.plan.id}", static.series_triples)
         elif kind == "plan":
             themes = static.guideline_refs
             # also a dcat:Dataset (stock typing, entailed by DCAT 3), so that the catalog's

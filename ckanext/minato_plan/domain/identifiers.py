@@ -14,6 +14,8 @@ from typing import Any, Optional
 
 #: The initiative mark of a plan file that names none (``plan.initiative_mark``).
 DEFAULT_INITIATIVE_MARK = "JK"
+#: What names every plan at once in the download URLs (``/plan-data/all/…``): no plan's id.
+ALL_PLANS = "all"
 #: The dataset types of the plan (scheming schemas of this package).
 PLAN_DATASET_TYPES = ("initiative", "plan")
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
+from .identifiers import ALL_PLANS
 from .text import Text
 
 SCHEMA_FILE = "plan_file.schema.json"
@@ -270,6 +271,12 @@ def _numbering_rules(raw: dict[str, Any], add: _Add) -> None:
                 "この番号の取組はありません", "no initiative has this number")
 
 
+def _id_rules(raw: dict[str, Any], add: _Add) -> None:
+    if raw["plan"]["id"] == ALL_PLANS:
+        add(("plan", "id"), ALL_PLANS, "「all」は全ての計画のダウンロードの名前のため使えません",
+            "is the name of the downloads of every plan (/plan-data/all/…); choose another")
+
+
 def _predecessor_rules(raw: dict[str, Any], add: _Add) -> None:
     own = raw["plan"]["id"]
     for parts, initiative in _initiatives(raw):
@@ -291,8 +298,8 @@ def _predecessor_rules(raw: dict[str, Any], add: _Add) -> None:
             seen.add(key)
 
 
-_RULES = (_municipality_rules, _period_rules, _count_rules, _structure_rules, _numbering_rules,
-          _predecessor_rules)
+_RULES = (_id_rules, _municipality_rules, _period_rules, _count_rules, _structure_rules,
+          _numbering_rules, _predecessor_rules)
 
 
 def rule_problems(raw: Any) -> list[Problem]:

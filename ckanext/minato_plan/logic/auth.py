@@ -39,19 +39,25 @@ _DENIED = {
 }
 
 
-def _may_update_plan(context: dict[str, Any], data_dict: Any) -> dict[str, Any]:
+def _may_update_plan(context: dict[str, Any], data_dict: Any,
+                     any_plan: bool = False) -> dict[str, Any]:
+    """Editors and admins of the organization of the plan ``data_dict`` names (``plan_id``,
+    else the current plan); with ``any_plan``, of any plan's organization (a stored upload
+    knows its plan, and the action checks each initiative it writes)."""
     user = context.get("user")
     if not user or not model.User.get(user):
         return {"success": False, "msg": _DENIED["anonymous"]}
     plan_id = data_dict.get("plan_id") if isinstance(data_dict, dict) else None
     plan = plans.get(plan_id if isinstance(plan_id, str) else None) or plans.current()
-    name = plans.organization(plan)
-    org = model.Group.get(name)
-    if org is not None and authz.has_user_permission_for_group_or_org(
-            org.id, user, "update_dataset"):
-        return {"success": True}
+    names = plans.organizations() if any_plan else [plans.organization(plan)]
+    for name in names:
+        org = model.Group.get(name)
+        if org is not None and authz.has_user_permission_for_group_or_org(
+                org.id, user, "update_dataset"):
+            return {"success": True}
     return {"success": False, "msg": _DENIED["role"].format(
-        ja=plan.municipality_name.ja, en=plan.municipality_name.en, org=name)}
+        ja=plan.municipality_name.ja, en=plan.municipality_name.en,
+        org=plans.organization(plan))}
 
 
 @tk.auth_allow_anonymous_access
@@ -70,11 +76,13 @@ def minato_plan_progress_upload_preview(context, data_dict):
 
 def minato_plan_progress_upload_show(context, data_dict):
     # The stored upload belongs to its uploader: the action compares the users.
-    return _may_update_plan(context, data_dict)
+    return _may_update_plan(context, data_dict, any_plan=True)
 
 
 def minato_plan_progress_upload_apply(context, data_dict):
-    return _may_update_plan(context, data_dict)
+    # The action applies only its uploader's upload, checking package_update on each
+    # initiative it writes.
+    return _may_update_plan(context, data_dict, any_plan=True)
 
 
 @tk.chained_auth_function

@@ -9,19 +9,23 @@
 - ``/plan-data/cp932-report.json``: every character the Shift_JIS files replace.
 
 These are the files of the portal's first plan (``ckanext.minato_plan.plan_files``); every plan's
-are under ``/plan-data/<plan id>/…`` as well (the first plan's too), the same names below it.
+are under ``/plan-data/<plan id>/…`` as well (the first plan's too), the same names below it, and
+``/plan-data/all/<table>.<variant>`` holds the rows of every plan, oldest plan first (identifiers
+are unique across plans; each plan's column constraints are in its own data package).
 Files are streamed (memory stays flat whatever the number of rows). The Shift_JIS files say in
 the ``X-Cp932-Replacements`` header how many characters they replaced.
 """
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from flask import Blueprint, Response
 
 from ckan.plugins import toolkit as tk
 
+from ..domain.identifiers import ALL_PLANS
 from ..domain.plan import Plan
 from ..domain.tables import columns as t
 from ..domain.tables import cp932, datapackage, formats, writers
@@ -37,16 +41,35 @@ def _split(filename: str) -> tuple[Optional[t.Table], Optional[formats.Variant]]
     return t.TABLES.get(table), formats.VARIANTS.get(suffix)
 
 
-def _table_response(plan: Plan, table: t.Table, variant: formats.Variant,
-                    initiatives: list[dict[str, Any]], filename: str) -> Response:
+def _table_response(table: t.Table, variant: formats.Variant,
+                    table_rows: Callable[[str], Iterator[dict[str, Any]]],
+                    filename: str) -> Response:
+    """A table in ``variant``; ``table_rows(lang)`` gives its rows in a language."""
     headers = {"Cache-Control": "no-cache"}
     if variant.format == "CSV":
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if variant.encoding == "cp932":
-        changes = cp932.cp932_changes(table, rows(table.name, initiatives, "ja", plan))
+        changes = cp932.cp932_changes(table, table_rows("ja"))
         headers["X-Cp932-Replacements"] = str(sum(1 for _ in changes))
-    body = writers.table_bytes(table, rows(table.name, initiatives, variant.lang, plan), variant)
+    body = writers.table_bytes(table, table_rows(variant.lang), variant)
     return Response(body, content_type=variant.mimetype, headers=headers)
+
+
+def _plan_rows(plan: Plan, table: str, initiatives: list[dict[str, Any]]
+               ) -> Callable[[str], Iterator[dict[str, Any]]]:
+    return lambda lang: rows(table, initiatives, lang, plan)
+
+
+def _all_plans_file(filename: str) -> Response:
+    table, variant = _split(filename)
+    if table is None or variant is None:
+        return tk.abort(404, "ファイルが見つかりません / No such file")
+    each = [(plan, plan_data.search_initiatives(plan=plan)) for plan in plans.portal()]
+
+    def table_rows(lang: str) -> Iterator[dict[str, Any]]:
+        return itertools.chain.from_iterable(
+            rows(table.name, initiatives, lang, plan) for plan, initiatives in each)
+    return _table_response(table, variant, table_rows, f"all-plans-{table.name}.{variant.suffix}")
 
 
 def _bytes_response(body: Iterable[bytes] | bytes, content_type: str,
@@ -68,6 +91,8 @@ def _plan(plan_id: Optional[str]) -> Plan:
 @plan_files.route("/<filename>")
 @plan_files.route("/<plan_id>/<filename>")
 def plan_file(filename: str, plan_id: Optional[str] = None) -> Response:
+    if plan_id == ALL_PLANS:
+        return _all_plans_file(filename)
     plan = _plan(plan_id)
     if filename == "datapackage.json":
         return _bytes_response(
@@ -87,8 +112,8 @@ def plan_file(filename: str, plan_id: Optional[str] = None) -> Response:
     table, variant = _split(filename)
     if table is None or variant is None:
         return tk.abort(404, "ファイルが見つかりません / No such file")
-    return _table_response(plan, t.tables(plan)[table.name], variant,
-                           plan_data.search_initiatives(plan=plan),
+    return _table_response(t.tables(plan)[table.name], variant,
+                           _plan_rows(plan, table.name, plan_data.search_initiatives(plan=plan)),
                            formats.file_name(table.name, variant, plan))
 
 
@@ -103,5 +128,6 @@ def initiative_file(number: int, filename: str, plan_id: Optional[str] = None) -
         pkg = plan_data.initiative_dataset(plan, number)
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, f"取組{number}はありません / No initiative {number}")
-    return _table_response(plan, t.tables(plan)[table.name], variant, [pkg],
+    return _table_response(t.tables(plan)[table.name], variant,
+                           _plan_rows(plan, table.name, [pkg]),
                            formats.file_name(table.name, variant, plan, number))

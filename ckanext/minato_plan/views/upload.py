@@ -12,7 +12,7 @@ saved; the other pages answer with the 503 page of :mod:`.errors`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from flask import Blueprint, Response, request
 
@@ -32,25 +32,40 @@ def _context() -> dict[str, Any]:
     return {"user": g.user, "auth_user_obj": g.userobj}
 
 
-def _may_upload() -> bool:
+def _may_upload(plan_id: Optional[str] = None, stored: bool = False) -> bool:
+    """Whether the user may upload to the plan (``plan_id``, else the current plan), or with
+    ``stored`` see and apply a stored upload (which knows its plan)."""
+    action = ("minato_plan_progress_upload_show" if stored
+              else "minato_plan_progress_upload_preview")
     try:
-        tk.check_access("minato_plan_progress_upload_preview", _context(), {})
+        tk.check_access(action, _context(), {"plan_id": plan_id} if plan_id else {})
         return True
     except tk.NotAuthorized:
         return False
 
 
-def _refuse():
+def _refuse(plan_id: Optional[str] = None):
     if not g.userobj:
         return tk.redirect_to("user.login", came_from=request.full_path)
+    plan = plans.get(plan_id) or plans.current()
     return tk.abort(403, tk._(
-        "Only editors and admins of Minato City (minato-city) can record progress."))
+        "Only editors and admins of {municipality} ({organization}) can record progress."
+    ).format(municipality=plan.municipality_name.get(minato_current_language()),
+             organization=plans.organization(plan)))
+
+
+def _plan_id() -> Optional[str]:
+    """The plan the form uploads to: the one chosen, when the portal has several."""
+    value = request.form.get("plan_id") if request.method == "POST" else request.args.get(
+        "plan_id")
+    return value if isinstance(value, str) and plans.get(value) is not None else None
 
 
 @progress_upload.route("/initiative-progress/upload", methods=["GET", "POST"])
 def upload_form():
-    if not _may_upload():
-        return _refuse()
+    plan_id = _plan_id()
+    if not _may_upload(plan_id):
+        return _refuse(plan_id)
     error = None
     status = 200
     if request.method == "POST":
@@ -60,7 +75,8 @@ def upload_form():
         else:
             try:
                 result = tk.get_action("minato_plan_progress_upload_preview")(
-                    _context(), {"upload": file.stream, "filename": file.filename})
+                    _context(), {"upload": file.stream, "filename": file.filename,
+                                 **({"plan_id": plan_id} if plan_id else {})})
             except tk.NotAuthorized as err:
                 return tk.abort(403, str(err))
             except tk.ValidationError as err:
@@ -72,7 +88,8 @@ def upload_form():
                 return tk.redirect_to("minato_progress.preview", token=result["token"])
     page = tk.render("minato_plan/progress_upload.html", {
         "error": error, "lang": minato_current_language(),
-        "plan_dataset": plans.current().id})
+        "plan_dataset": plan_id or plans.current().id,
+        "plans": list(plans.portal()) if len(plans.portal()) > 1 else []})
     if status == 503:
         return page, status, {"Retry-After": str(service_texts.RETRY_AFTER_SECONDS)}
     return page
@@ -133,7 +150,7 @@ def _view_model(record: dict[str, Any], lang: str) -> dict[str, Any]:
 
 @progress_upload.route("/initiative-progress/upload/<token>")
 def preview(token: str):
-    if not _may_upload():
+    if not _may_upload(stored=True):
         return _refuse()
     record = _show(token)
     return tk.render("minato_plan/progress_preview.html",
@@ -142,7 +159,7 @@ def preview(token: str):
 
 @progress_upload.route("/initiative-progress/upload/<token>/apply", methods=["POST"])
 def apply(token: str):
-    if not _may_upload():
+    if not _may_upload(stored=True):
         return _refuse()
     try:
         result = tk.get_action("minato_plan_progress_upload_apply")(_context(), {"token": token})
@@ -172,7 +189,7 @@ def apply(token: str):
 
 @progress_upload.route("/initiative-progress/upload/<token>/errors.csv")
 def errors_csv(token: str):
-    if not _may_upload():
+    if not _may_upload(stored=True):
         return _refuse()
     record = _show(token)
     problems = [Problem.from_dict(p) for p in record.get("problems") or []]
