@@ -42,3 +42,8 @@ tail -n 2 "$LOGS/load.out"
 # Whatever an interrupted write left apart (index, DataStore) is compared and fixed.
 "$CKAN" -c "$INI" minato-plan repair >>"$LOGS/load.log" 2>&1 \
   || { tail -n 30 "$LOGS/load.log" >&2; die "repair failed"; }
+# Every webasset bundle built before CKAN serves: otherwise a bundle is built on its first
+# request, and two first requests at once (threads or web nodes sharing the storage) race to
+# create its folder (FileExistsError: a 500).
+"$CKAN" -c "$INI" asset build >>"$LOGS/load.log" 2>&1 \
+  || { tail -n 30 "$LOGS/load.log" >&2; die "asset build failed"; }

@@ -3,7 +3,8 @@
 # ($CKAN_INI) from the project's template config/ckan.ini.in and the environment.
 #
 #   web       (default) prepare the databases, index and plan unless CKAN_INIT=false (see init),
-#             then exec gunicorn (gthread) on config/wsgi.py
+#             build the webassets (`ckan asset build`), then exec gunicorn (gthread) on
+#             config/wsgi.py
 #   worker    exec `ckan jobs worker` (CKAN's RQ worker; runs the plugin's heal job); arguments
 #             after `worker` go to it (e.g. queue names)
 #   init      `ckan db init`, `ckan db upgrade -p activity`, `ckan datastore set-permissions`
@@ -310,6 +311,9 @@ case $mode in
     ;;
   web)
     if is_true "${CKAN_INIT:-true}"; then init; fi
+    # every webasset bundle built before serving: built on first requests instead, two at once
+    # race to create its folder (FileExistsError, a 500)
+    "$CKAN" asset build
     say "starting gunicorn on port ${CKAN_PORT:-5000}"
     exec gunicorn \
       --bind "0.0.0.0:${CKAN_PORT:-5000}" \

@@ -173,6 +173,15 @@ def test_downloads_and_the_datastore_hold_each_plans_own_rows(app, three_plans):
     assert 'filename="all-plans-progress.ja.csv"' in progress.headers["Content-Disposition"]
     assert app.get("/plan-data/all/datapackage.json", status=404)     # constraints are per plan
 
+    # the plan dataset's page offers its own files
+    dataset = tk.get_action("package_show")({}, {"id": LATER})
+    assert dataset["resources"] and all(
+        r["url"].startswith(f"http://test.ckan.net/plan-data/{LATER}/")
+        for r in dataset["resources"])
+    page = app.get(f"/en/plan/{LATER}").get_data(as_text=True)
+    assert "Kakuu City DX Promotion Plan" in page
+    assert f"/plan-data/{LATER}/structure.ja.csv" in page
+
     for plan_id, count in (("minato-plan", 39), (LATER, 5), (EARLIER, 3)):
         resources = datastore_sync.plan_datastore_resources(plan=plans.get(plan_id))
         rows = tk.get_action("datastore_search")(
