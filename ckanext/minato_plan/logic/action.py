@@ -73,14 +73,8 @@ def _plan_param(data_dict: dict[str, Any]):
         return plans.current()
     plan = plans.get(plan_id if isinstance(plan_id, str) else None)
     if plan is None:
-        known = ", ".join(p.id for p in plans.portal())
-        raise tk.ValidationError({"plan_id": [
-            f"計画 {plan_id} はこのポータルにありません（あるもの: {known}） / No plan {plan_id} "
-            f"here (the plans: {known})"]})
+        raise tk.ValidationError({"plan_id": [plans.unknown(plan_id)]})
     return plan
-
-
-_upload_plan = _plan_param
 
 
 @tk.side_effect_free
@@ -179,7 +173,7 @@ def minato_plan_progress_upload_preview(context, data_dict):
     user = user_of(context)
     data, filename = _read_upload(data_dict)
     limits = config.upload_limits()
-    plan = _upload_plan(data_dict)
+    plan = _plan_param(data_dict)
     parsed = upload_parsing.parse(data, plan, max_bytes=limits.max_bytes,
                                   max_rows=limits.max_rows, max_cell_chars=limits.max_cell_chars)
     problems = list(parsed.problems)

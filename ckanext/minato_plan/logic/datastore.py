@@ -64,13 +64,23 @@ def plan_datastore_resources(active_only: bool = False, plan: Optional[Plan] = N
     """``{(table, lang): resource id}`` of the resources of ``plan``'s dataset (the portal's
     first plan when None) that carry a DataStore table."""
     plan = plan or plans.portal().first
-    query = (model.Session.query(model.Resource)
+    return _datastore_resources(active_only, [plan.id])[plan.id]
+
+
+def all_datastore_resources(active_only: bool = False) -> dict[str, dict[tuple[str, str], str]]:
+    """:func:`plan_datastore_resources` of every plan of the portal, by plan id (one query)."""
+    return _datastore_resources(active_only, [plan.id for plan in plans.portal()])
+
+
+def _datastore_resources(active_only: bool, plan_ids: list[str]
+                         ) -> dict[str, dict[tuple[str, str], str]]:
+    query = (model.Session.query(model.Package.name, model.Resource)
              .join(model.Package, model.Package.id == model.Resource.package_id)
-             .filter(model.Package.name == plan.id,
+             .filter(model.Package.name.in_(plan_ids),
                      model.Package.state == "active",
                      model.Resource.state == "active"))
-    out = {}
-    for resource in query:
+    out: dict[str, dict[tuple[str, str], str]] = {plan_id: {} for plan_id in plan_ids}
+    for plan_id, resource in query:
         parsed = distributions.parse_plan_data_url(resource.url or "")
         if not parsed or parsed[0] is not None:
             continue
@@ -78,13 +88,8 @@ def plan_datastore_resources(active_only: bool = False, plan: Optional[Plan] = N
         if table in t.TABLES and suffix in distributions.DATASTORE_SUFFIXES:
             if active_only and not (resource.extras or {}).get("datastore_active"):
                 continue
-            out[(table, VARIANTS[suffix].lang)] = resource.id
+            out[plan_id][(table, VARIANTS[suffix].lang)] = resource.id
     return out
-
-
-def all_datastore_resources(active_only: bool = False) -> dict[str, dict[tuple[str, str], str]]:
-    """:func:`plan_datastore_resources` of every plan of the portal, by plan id."""
-    return {plan.id: plan_datastore_resources(active_only, plan) for plan in plans.portal()}
 
 
 def _plan_of_resource(resource_id: str) -> Optional[Plan]:

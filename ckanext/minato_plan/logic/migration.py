@@ -55,8 +55,7 @@ def show_in_todays_form(context: Any, pkg_dict: dict[str, Any]) -> None:
     nothing is hidden, and an edit made before the migration saves them in today's form."""
     if pkg_dict.get("type") != "initiative":
         return
-    if not pkg_dict.get("plan_id"):
-        pkg_dict["plan_id"] = plans.of_fields(None, pkg_dict.get("name")).id
+    plans.with_plan_id(pkg_dict)
     package = (context or {}).get("package")
     extras = getattr(package, "extras", None) or {}
     raw = extras.get("indicators")

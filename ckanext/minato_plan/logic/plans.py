@@ -68,25 +68,33 @@ def get(plan_id: Optional[str]) -> Optional[Plan]:
     return portal().get(plan_id) if plan_id else None
 
 
-def of_fields(plan_id: Any, name: Any) -> Plan:
-    """The plan of a dataset's fields: the plan it names, else the plan its name belongs to,
-    else the current plan."""
+def unknown(plan_id: Any) -> str:
+    """Why ``plan_id`` is refused: no plan of the portal has it (ja / en)."""
+    known = ", ".join(p.id for p in portal())
+    return (f"計画 {plan_id} はこのポータルにありません（あるもの: {known}）。 / "
+            f"No plan {plan_id} here (the plans: {known}).")
+
+
+def _named(plan_id: Any, name: Any) -> Optional[Plan]:
+    """The plan a dataset names, else the plan its name belongs to."""
     plan = get(plan_id if isinstance(plan_id, str) else None)
     if plan is None:
         found = portal().of_dataset(name if isinstance(name, str) else None)
-        plan = found[0] if found else current()
+        plan = found[0] if found else None
     return plan
+
+
+def of_fields(plan_id: Any, name: Any) -> Plan:
+    """The plan of a dataset's fields: the plan it names, else the plan its name belongs to,
+    else the current plan."""
+    return _named(plan_id, name) or current()
 
 
 def of_dataset(pkg: Union[dict[str, Any], str, None]) -> Optional[Plan]:
     """The plan a plan or initiative dataset (a dict or its name) belongs to."""
     if isinstance(pkg, dict):
-        plan = get(pkg.get("plan_id"))
-        if plan is not None:
-            return plan
-        pkg = pkg.get("name")
-    found = portal().of_dataset(pkg)
-    return found[0] if found else None
+        return _named(pkg.get("plan_id"), pkg.get("name"))
+    return _named(None, pkg)
 
 
 def url_scope(plan: Plan) -> str:

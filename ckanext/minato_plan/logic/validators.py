@@ -420,9 +420,7 @@ def minato_plan_id(key, data, errors, context):
         data[key] = plans.of_fields(None, data.get(("name",))).id
         value = data[key]
     if plans.get(str(value)) is None:
-        known = ", ".join(p.id for p in plans.portal())
-        errors[key].append(f"計画 {value} はこのポータルにありません（あるもの: {known}）。 / "
-                           f"No plan {value} here (the plans: {known}).")
+        errors[key].append(plans.unknown(value))
         raise StopOnError
     own = context.get("package")
     stored = (getattr(own, "extras", None) or {}).get("plan_id") \
