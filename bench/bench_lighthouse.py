@@ -11,10 +11,13 @@ overview, an initiative page and a search, in Japanese and English, beside stock
 (``/``) on the same server. For each page and language, the median of ``--runs`` runs of:
 performance, accessibility, best practices and SEO scores; largest and first contentful paint
 (s), cumulative layout shift; bytes transferred and the number of requests. It only reads.
-Each page, with its stylesheets and scripts, is requested once before it is audited (``warm``).
+Each page, with its stylesheets and scripts, is requested once before it is audited (``warm``),
+and Chromium opens the first page once before any audit (``warm_browser``).
 
 ``--fail-below`` exits with status 1 when a plan page misses the issue's targets (performance
->= 90, accessibility 100, best practices >= 95, SEO >= 95, LCP <= 2.5 s, CLS <= 0.1).
+>= 90, accessibility 100, best practices >= 95, SEO >= 95, LCP <= 2.5 s, CLS <= 0.1). A page
+that misses them in fewer than three runs (``--runs 1`` in CI) is audited again and judged by the
+median of three: one run's score moves by several points with the machine's load.
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ PAGES = {
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 95}
 MAX_LCP_S, MAX_CLS = 2.5, 0.1
+RETRY_RUNS = 3  # with --fail-below, a page that misses in fewer runs is judged by the median of this many
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-dev-shm-usage"
 
 
@@ -63,6 +67,18 @@ def warm(url: str) -> None:
                           page):
         get(urllib.parse.urljoin(url, ref))
     get(url)
+
+
+def warm_browser(url: str) -> None:
+    """Open ``url`` once in the same Chromium, off the record: its first start on a machine
+    builds the font and shader caches (seconds with Japanese fonts), which would otherwise be
+    charged to the first page audited."""
+    chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([chrome, *CHROME_FLAGS.split(), f"--user-data-dir={profile}",
+                        "--dump-dom", url],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=120)
 
 
 def run_lighthouse(lighthouse: str, url: str, keep: str = "") -> dict[str, Any]:
@@ -139,6 +155,7 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     problems = []
+    warm_browser(args.base.rstrip("/") + PAGES[args.pages.split(",")[0]])
     for name in args.pages.split(","):
         for lang in args.langs.split(","):
             path = PAGES[name]
@@ -147,17 +164,22 @@ def main() -> int:
                 warm(url)
                 keep = (os.path.join(args.reports, f"{name}-{lang}-{{}}.json")
                         if args.reports else "")
-                fig = median_of([run_lighthouse(args.lighthouse, url, keep.format(run))
-                                 for run in range(args.runs)])
+                runs = [run_lighthouse(args.lighthouse, url, keep.format(run))
+                        for run in range(args.runs)]
+                if args.fail_below and len(runs) < RETRY_RUNS and misses(name, median_of(runs)):
+                    runs += [run_lighthouse(args.lighthouse, url, keep.format(run))
+                             for run in range(len(runs), RETRY_RUNS)]
+                fig = median_of(runs)
             except subprocess.CalledProcessError as exc:
                 print(f"{name:<16}{lang:<5} lighthouse failed: {exc.stderr.decode()[-300:]}")
                 problems.append(f"{name} {lang}: lighthouse failed")
                 continue
             results[f"{name}-{lang}"] = dict(fig, url=url)
+            note = f" (median of {len(runs)} runs)" if len(runs) > args.runs else ""
             print(f"{name:<16}{lang:<5}{fig['performance']:>5}{fig['accessibility']:>5}"
                   f"{fig['best-practices']:>5}{fig['seo']:>5}{fig['lcp_s']:>7.2f}"
                   f"{fig['fcp_s']:>7.2f}{fig['cls']:>7.3f}{fig['kib']:>8.0f}"
-                  f"{fig['requests']:>5}  {' '.join(fig['failing'])}", flush=True)
+                  f"{fig['requests']:>5}  {' '.join(fig['failing'])}{note}", flush=True)
             problems += [f"{name} {lang}: {m}" for m in misses(name, fig)]
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
