@@ -42,6 +42,11 @@ SAMPLE_PROGRESS = {"id": "minato-plan-initiative-05", "progress": [
     {"fiscal_year": "2021", "status": "in_progress", "rating": "A",
      "summary_ja": "サンプルデータ", "summary_en": "Sample data", "sample": True}]}
 
+# A responsible department as staff would enter it (fictional address on example.jp).
+DEPARTMENT = {"id": "minato-plan-initiative-27",
+              "department_translated": {"ja": "情報政策課", "en": "Information Policy Division"},
+              "department_email": "joho@example.jp"}
+
 
 def site_context() -> dict[str, Any]:
     from ckan.plugins import toolkit as tk
@@ -57,6 +62,7 @@ def add_test_resources() -> None:
         for resource in resources:
             tk.get_action("resource_create")(site_context(), {"package_id": dataset, **resource})
     tk.get_action("package_patch")(site_context(), dict(SAMPLE_PROGRESS))
+    tk.get_action("package_patch")(site_context(), dict(DEPARTMENT))
 
 
 class Outputs:

@@ -120,6 +120,19 @@ def test_initiative_metadata(catalog):
         f"{SITE}/initiative/minato-plan-initiative-32")
 
 
+def test_an_initiative_with_a_department_names_it_as_its_contact_point(catalog):
+    d = _dataset("minato-plan-initiative-27")
+    contacts = list(catalog.objects(d, DCAT.contactPoint))
+    assert contacts == [URIRef(f"{d}#contact")]
+    assert (contacts[0], RDF.type, VCARD.Kind) in catalog
+    assert _langs(catalog, contacts[0], VCARD.fn) == {
+        "ja": "情報政策課", "en": "Information Policy Division"}
+    assert catalog.value(contacts[0], VCARD.hasEmail) == URIRef("mailto:joho@example.jp")
+    # the other initiatives keep the ward's contact point
+    assert _langs(catalog, catalog.value(_dataset("minato-plan-initiative-26"),
+                                         DCAT.contactPoint), VCARD.fn)["ja"] == "港区"
+
+
 def test_initiative_28_without_page_still_has_title_and_description(catalog):
     d = _dataset("minato-plan-initiative-28")
     assert "plan page unknown" in _langs(catalog, d, DCT.description)["en"]

@@ -7,7 +7,8 @@ import yaml
 from ckan.plugins import toolkit as tk
 
 CONTRACT = {"initiative_no", "guideline_no", "measure_code", "new_or_continued", "plan_page",
-            "title", "notes", "title_translated", "notes_translated", "progress", "indicators"}
+            "title", "notes", "title_translated", "notes_translated", "progress", "indicators",
+            "department_translated", "department_email"}
 
 
 def test_schemas_ship_inside_the_package():

@@ -19,6 +19,14 @@ def test_translated_fields_become_text_not_json():
     assert "Promotion of telework" in out["text"]
 
 
+def test_the_responsible_department_is_searchable():
+    out = index_fields(_initiative(department_translated=json.dumps(
+        {"ja": "情報政策課", "en": "Information Policy Division"})))
+    assert "department_translated" not in out
+    assert out["department_ja"] == "情報政策課"
+    assert {"情報政策課", "Information Policy Division"} <= set(out["text"])
+
+
 def test_progress_becomes_filterable_fields_per_year_and_latest():
     progress = [{"fiscal_year": 2021, "status": "in_progress", "rating": "A",
                  "summary_ja": "説明会を開催", "summary_en": "Held briefings"},

@@ -103,3 +103,19 @@ def test_indicator_values_name_an_existing_indicator_once_per_year_with_a_value(
     assert "1件目" in problems[1][2] and "already entry 1" in problems[1][2]
     assert "Give a target, an actual value or both" in problems[2][2]
     assert rules.indicator_value_problems(entries[:1], indicator_count=1) == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("joho@example.jp", "joho@example.jp"), (" mailto:joho@example.jp ", "joho@example.jp"),
+    ("", None), (None, None)])
+def test_department_email_is_an_address_or_nothing(value, expected):
+    assert rules.email(value) == expected
+
+
+@pytest.mark.parametrize("value", ["joho", "joho@example", "a b@example.jp", "a@@example.jp",
+                                   "情報政策課 <joho@example.jp>", "x" * 250 + "@example.jp"])
+def test_department_email_refuses_what_is_no_address_in_both_languages(value):
+    with pytest.raises(rules.FieldError) as err:
+        rules.email(value)
+    assert "メールアドレスの形式ではありません" in str(err.value)
+    assert "Not an e-mail address" in str(err.value)

@@ -215,7 +215,11 @@ class MinatoPlanDCATAP3Profile(EuropeanDCATAP3Profile):
         add((ref, DCT.accrualPeriodicity, static.frequency))
         add((ref, DCT.spatial, static.area))
         add((ref, DCT.publisher, static.publisher))
-        add((ref, DCAT.contactPoint, static.contact))
+        contact, contact_triples = (static.department_contact(ref, d) if kind == "initiative"
+                                    else (static.contact, []))
+        for triple in contact_triples:
+            add(triple)
+        add((ref, DCAT.contactPoint, contact))
 
         themes: list[URIRef] = []
         if kind == "initiative":

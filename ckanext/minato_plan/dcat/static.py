@@ -219,6 +219,23 @@ class Static:
             triples += [(type_ref, SKOS.prefLabel, lit) for lit in literals(known[1].as_dict())]
         return ref, triples
 
+    def department_contact(self, ref: URIRef, dataset: dict) -> tuple[URIRef, list[tuple]]:
+        """An initiative's contact point: its responsible department (所管課) and e-mail as
+        staff entered them (``<dataset>#contact``, named by the municipality when only the
+        e-mail is given); the plan's contact point when neither is entered."""
+        names = {lang: name for lang, name in
+                 text_dict(dataset.get("department_translated")).items() if name}
+        email = str(dataset.get("department_email") or "").strip()
+        if not names and not email:
+            return self.contact, []
+        contact = URIRef(f"{ref}#contact")
+        triples: list[tuple] = [(contact, RDF.type, VCARD.Kind)]
+        triples += [(contact, VCARD.fn, lit)
+                    for lit in literals(names or self.plan.municipality_name.as_dict())]
+        if email:
+            triples.append((contact, VCARD.hasEmail, iri("mailto:" + email)))
+        return contact, triples
+
 
 @functools.lru_cache(maxsize=32)
 def static_for(base: str, plan_id: str, organization: str, contact_url: str, contact_email: str,

@@ -55,6 +55,8 @@ def _initiative(pkg: dict[str, Any], plan: Plan) -> dict[str, Any]:
         "new_or_continued": kind,
         "new_or_continued_label": labels.label_dict(labels.NEW_OR_CONTINUED, kind),
         "plan_page": optional_int(pkg.get("plan_page")),
+        "department": translated(pkg, "department"),
+        "department_email": pkg.get("department_email") or "",
         "progress_count": len(entries),
         "current": None if current is None else {key: current[key] for key in _CURRENT_KEYS},
     }

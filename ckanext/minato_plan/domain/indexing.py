@@ -15,7 +15,8 @@ from . import progress
 from .identifiers import PLAN_DATASET_TYPES
 from .text import LANGUAGES, load_json
 
-TRANSLATED_FIELDS = ("title_translated", "notes_translated", "provenance_translated")
+TRANSLATED_FIELDS = ("title_translated", "notes_translated", "provenance_translated",
+                     "department_translated")
 REPEATING_FIELDS = ("progress", "indicators", "indicator_values")
 
 

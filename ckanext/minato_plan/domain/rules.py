@@ -115,6 +115,25 @@ def plan_page(value: Any) -> Optional[int]:
     return page
 
 
+#: An e-mail address as staff type it: one ``@``, no spaces, a dotted domain (RFC 5321 length).
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+")
+EMAIL_MAX_CHARS = 254
+
+
+def email(value: Any) -> Optional[str]:
+    """A department's contact address (``mailto:`` accepted and dropped); None when blank."""
+    if text_rules.is_blank(value):
+        return None
+    address = str(value).strip()
+    if address.lower().startswith("mailto:"):
+        address = address[len("mailto:"):]
+    if len(address) > EMAIL_MAX_CHARS or not _EMAIL.fullmatch(address):
+        raise FieldError(
+            f"メールアドレスの形式ではありません（例: name@example.jp、入力値: {address[:80]!r}）。",
+            f"Not an e-mail address (e.g. name@example.jp; got {address[:80]!r}).")
+    return address
+
+
 _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",
              "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
              "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")

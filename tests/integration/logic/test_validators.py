@@ -43,6 +43,17 @@ class TestInitiativeValidation:
                                       "rating": "B", "summary_ja": "試行",
                                       "summary_en": "Pilot"}]
 
+    def test_department_is_blank_until_entered_and_kept_as_entered(self, org):
+        created = _create(_initiative(org))
+        shown = tk.get_action("package_show")({}, {"id": created["id"]})
+        assert (shown["department_translated"], shown["department_email"]) == ({}, "")
+        created = tk.get_action("package_patch")(
+            {"user": factories.Sysadmin()["name"]},
+            {"id": created["id"], "department_translated": {"ja": "情報政策課"},
+             "department_email": "mailto:joho@example.jp"})
+        assert created["department_translated"] == {"ja": "情報政策課"}
+        assert created["department_email"] == "joho@example.jp"
+
     def test_unknown_page_is_null(self, org):
         created = _create(_initiative(org, plan_page=""))
         assert tk.get_action("package_show")({}, {"id": created["id"]})["plan_page"] is None
@@ -53,6 +64,8 @@ class TestInitiativeValidation:
         ("measure_code", "5-1", "施策コード", "Measure code must be one of"),
         ("new_or_continued", "old", "新規・継続", "New or continued must be one of"),
         ("plan_page", "p.83", "計画書の頁", "Plan page must be a whole number"),
+        ("department_email", "情報政策課", "メールアドレスの形式ではありません",
+         "Not an e-mail address"),
     ])
     def test_bad_value_gives_field_error_in_both_languages(self, org, field, value, ja, en):
         with pytest.raises(tk.ValidationError) as err:

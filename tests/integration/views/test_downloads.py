@@ -75,7 +75,9 @@ def plan_data(with_plugins, reset_db, reset_index):
     tk.get_action("package_patch")(_site(), {"id": first["id"], "progress": progress})
     tk.get_action("package_patch")(_site(), {"id": "minato-plan-initiative-02",
                                              "indicators": [INDICATOR],
-                                             "indicator_values": INDICATOR_VALUES})
+                                             "indicator_values": INDICATOR_VALUES,
+                                             "department_translated": {"ja": "情報政策課"},
+                                             "department_email": "joho@example.jp"})
     _state["signature"] = _signature()
 
 
@@ -100,6 +102,7 @@ def _expected(table, lang):
         if table == "structure":
             latest = progress[-1] if progress else {}
             status = latest.get("status")
+            department = pkg.get("department_translated") or {}
             out.append({
                 "lg_code": "131032", "id": f"131032JK{no:03d}", "lg_name": common["lg_name"],
                 "plan_name": "港区情報化推進計画" if ja else plan.short_title.en,
@@ -112,6 +115,10 @@ def _expected(table, lang):
                 "new_or_continued": (NEW_OR_CONTINUED[pkg["new_or_continued"]][0] if ja
                                      else pkg["new_or_continued"]),
                 "plan_page": pkg.get("plan_page"),
+                # the variant's language, else the other (a name is better than nothing)
+                "department": next((department[k] for k in (lang, "ja", "en")
+                                    if department.get(k)), None),
+                "department_email": pkg.get("department_email") or None,
                 "latest_fiscal_year": latest.get("fiscal_year"),
                 "latest_status": (STATUSES[status][0] if ja else status) if status else None,
                 "latest_rating": latest.get("rating"),

@@ -119,6 +119,31 @@ class TestInitiativePage:
             "取組29: 財政運営の透明化"]
         assert "この取組の指標はまだ登録されていません。" in _text(soup)
 
+    def test_the_responsible_department_is_shown_once_staff_entered_it(self, app):
+        facts = _text(_page(app, "/initiative/minato-plan-initiative-30").select_one(
+            "dl.minato-facts"))
+        assert "所管課 未入力" in facts  # blank by default, never invented
+        patch = tk.get_action("package_patch")
+        patch(dict(_site(), ignore_auth=True), {
+            "id": "minato-plan-initiative-30", "department_email": "joho@example.jp",
+            "department_translated": {"ja": "情報政策課", "en": "Information Policy Division"}})
+        try:
+            soup = _page(app, "/initiative/minato-plan-initiative-30")
+            assert "所管課 情報政策課 ( joho@example.jp )" in _text(soup.select_one("dl.minato-facts"))
+            assert soup.select_one('dl.minato-facts a[href="mailto:joho@example.jp"]')
+            english = _text(_page(app, "/en/initiative/minato-plan-initiative-30").select_one(
+                "dl.minato-facts"))
+            assert "Responsible department Information Policy Division" in english
+            rows = app.get("/plan-data/structure.ja.csv").get_data(as_text=True).splitlines()
+            header = rows[0].lstrip("\ufeff").split(",")
+            row = next(r for r in rows if "131032JK030" in r).split(",")
+            assert row[header.index("所管課")] == "情報政策課"
+            assert row[header.index("所管課の連絡先")] == "joho@example.jp"
+        finally:
+            patch(dict(_site(), ignore_auth=True), {"id": "minato-plan-initiative-30",
+                                                   "department_translated": "",
+                                                   "department_email": ""})
+
     def test_a_long_measure_lists_the_nearest_and_links_to_all(self, app, monkeypatch):
         from ckanext.minato_plan.domain import pages
         monkeypatch.setattr(pages, "SIBLINGS_SHOWN", 2)

@@ -61,6 +61,21 @@ def test_structure_has_one_row_per_initiative_in_plan_order_with_its_place_and_s
     assert en["initiative_name"] == load_plan().initiative(27).title.en
 
 
+def test_structure_gives_the_department_staff_entered_and_nothing_where_none_was():
+    pkgs = _initiatives()
+    by_no = {int(p["initiative_no"]): p for p in pkgs}
+    by_no[32]["department_translated"] = {"ja": "情報政策課", "en": "Information Policy Division"}
+    by_no[32]["department_email"] = "joho@example.jp"
+    by_no[5]["department_translated"] = '{"ja": "総務課"}'
+    for lang, name_32, name_5 in (("ja", "情報政策課", "総務課"),
+                                  ("en", "Information Policy Division", "総務課")):
+        rows = list(table_rows.rows("structure", pkgs, lang, load_plan()))
+        assert (rows[31]["department"], rows[31]["department_email"]) == (
+            name_32, "joho@example.jp")
+        assert (rows[4]["department"], rows[4]["department_email"]) == (name_5, None)
+        assert [r["department"] for r in rows].count(None) == 37  # never invented
+
+
 def test_progress_has_one_row_per_initiative_and_year_sorted_with_stable_ids():
     rows = list(table_rows.rows("progress", _initiatives(), "ja", load_plan()))
     assert [r["id"] for r in rows] == ["131032JK027-2021", "131032JK027-2023"]

@@ -260,6 +260,18 @@ def _build(plan: Plan) -> dict[str, Table]:
             "The page of the plan describing the initiative; empty when unknown.",
             example="76", minimum=1),
         Column(
+            "department", "所管課", "department", "string", False,
+            "取組を所管する課（職員が入力）。英語版は英語の名称（英語の名称がない場合は日本語の名称）。"
+            "未入力の場合は空欄。",
+            "The department responsible for the initiative, as entered by staff: its English "
+            "name in the English variant (the Japanese name when there is none); empty when not "
+            "entered."),
+        Column(
+            "department_email", "所管課の連絡先", "department_email", "string", False,
+            "所管課の問い合わせ用メールアドレス。未入力の場合は空欄。",
+            "The responsible department's e-mail address for enquiries; empty when not entered.",
+            example="name@example.jp"),
+        Column(
             "latest_fiscal_year", "最新の進捗年度", "latest_fiscal_year", "integer", False,
             "進捗が記録されている最新の年度。進捗が未記録の場合は空欄。",
             "The latest fiscal year with recorded progress; empty when none is recorded.",

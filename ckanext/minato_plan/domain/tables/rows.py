@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from .. import identifiers, labels, progress
 from ..plan import Plan
-from ..text import optional_int, translated
+from ..text import optional_int, pick, translated
 from .columns import LANGUAGES
 
 
@@ -76,6 +76,8 @@ def structure_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
             "new_or_continued": ((labels.label(labels.NEW_OR_CONTINUED, kind, "ja") or kind)
                                  if lang == "ja" else kind),
             "plan_page": optional_int(pkg.get("plan_page")),
+            "department": pick(pkg.get("department_translated"), lang) or None,
+            "department_email": pkg.get("department_email") or None,
             "latest_fiscal_year": optional_int(latest.get("fiscal_year")),
             "latest_status": _status(latest.get("status"), lang),
             "latest_rating": latest.get("rating") or None,
