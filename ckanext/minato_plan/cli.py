@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Optional
 
 import click
 
@@ -171,3 +172,50 @@ def repair(check: bool):
             f"unavailable?) / 修正できないものがあります: {', '.join(report.failed[:10])}")
     if check and (counts["reindexed"] or counts["removed"] or counts["tables"]):
         raise SystemExit(1)
+
+
+@minato_plan.command()
+@click.option("--fiscal-year", type=int,
+              help="対象の年度（既定: 日本の今日が属する年度） / The fiscal year (default: the "
+                   "current one in Japan).")
+@click.option("--plan", "plan_id", help="計画のID（既定: すべて） / One plan (default: every plan).")
+@click.option("--send", is_flag=True,
+              help="所管課へメールを送る（既定: 一覧のみ） / E-mail the departments (default: "
+                   "only list them).")
+@click.option("--schedule", is_flag=True,
+              help="毎月のリマインダーをワーカーに予約する / Schedule the monthly reminders on "
+                   "CKAN's worker (ckanext.minato_plan.reminders.day_of_month).")
+def remind(fiscal_year: Optional[int], plan_id: Optional[str], send: bool, schedule: bool):
+    """進捗が未記録の取組を一覧し、所管課に記録を依頼する / List the initiatives whose progress of
+    the fiscal year is not recorded yet, and remind their departments by e-mail."""
+    from .domain.reminders import by_address
+    from .logic import reminders
+
+    if schedule:
+        when = reminders.schedule()
+        click.echo(f"Next reminders / 次回のリマインダー: {when.isoformat()}" if when else
+                   "Reminders are off / リマインダーは無効です "
+                   "(ckanext.minato_plan.reminders.day_of_month = 0)")
+        return
+    outcomes = reminders.due(fiscal_year, plan_id)
+    if send:
+        reminders.send(outcomes)
+    for outcome in outcomes:
+        click.echo(f"{outcome.plan.id} FY{outcome.fiscal_year}: {len(outcome.due)} initiatives "
+                   f"without progress / 進捗未記録の取組 {len(outcome.due)}件")
+        grouped, unaddressed = by_address(outcome.due)
+        for address, items in grouped.items():
+            state = ("sent / 送信済み" if address in outcome.sent else
+                     f"NOT SENT / 未送信: {outcome.failed[address]}" if address in outcome.failed
+                     else "to send with --send / --send で送信")
+            numbers = ", ".join(str(d.number) for d in items)
+            click.echo(f"  {address}: {numbers} ({state})")
+        if unaddressed:
+            click.echo("  no contact address / 連絡先未登録 (所管課の連絡先 を入力してください / "
+                       "enter the department's contact): "
+                       + ", ".join(str(d.number) for d in unaddressed))
+    failed = [a for o in outcomes for a in o.failed]
+    if failed:
+        raise click.ClickException(
+            f"送信できなかったリマインダーがあります / {len(failed)} reminder(s) could not be "
+            f"sent: {', '.join(failed)}")

@@ -154,3 +154,14 @@ def page_cache_ttl() -> int:
 def catalog_cache_ttl() -> int:
     """Seconds a serialized DCAT catalog is kept in Redis; 0 turns the cache off."""
     return int(tk.config.get(DCAT_PREFIX + "catalog_cache_ttl") or 0)
+
+
+def reminders_schedule() -> tuple[int, int]:
+    """The day of the month (0: no scheduled reminders) and the hour in Japan at which the
+    worker sends the progress reminders."""
+    day, hour = int(_get("reminders.day_of_month") or 0), int(_get("reminders.hour"))
+    if not 0 <= day <= 28 or not 0 <= hour <= 23:
+        raise ValueError(
+            f"{PREFIX}reminders.day_of_month must be 0-28 and {PREFIX}reminders.hour 0-23 "
+            f"(got {day} and {hour})")
+    return day, hour

@@ -55,6 +55,7 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurable
     def configure(self, config_: Any) -> None:
         plans.portal(config_)  # every plan file readable and none clashing, or no start
+        config.reminders_schedule()  # a reminder day or hour out of range: no start
         consistency.register_listeners()
 
     # IPackageController

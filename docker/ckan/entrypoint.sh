@@ -10,7 +10,9 @@
 #   init      `ckan db init`, `ckan db upgrade -p activity`, `ckan datastore set-permissions`
 #             (when CKAN_DATASTORE_SET_PERMISSIONS=true), `ckan minato-plan migrate`,
 #             `ckan minato-plan load` (idempotent) and
-#             `ckan minato-plan repair`, under a lock on the storage volume; then exit
+#             `ckan minato-plan repair`, under a lock on the storage volume, and
+#             `ckan minato-plan remind --schedule` (the monthly progress reminders on the
+#             worker, or none); then exit
 #   config    write the ini only, print its path
 #   anything else is executed as a command with the ini in place, e.g. `ckan search-index rebuild`
 #
@@ -31,6 +33,8 @@
 #   CKAN_SOLR_URL (http://solr:8983/solr/ckan), CKAN_REDIS_URL (redis://redis:6379/0)
 #   CKAN_SESSION_TYPE (redis | cookie; default redis), CKAN_SITE_ID, CKAN_STORAGE_PATH,
 #   CKAN_WEBASSETS_PATH, CKAN_SMTP_SERVER / _STARTTLS / _USER / _PASSWORD / _MAIL_FROM,
+#   CKAN_REMINDERS_DAY_OF_MONTH (0)      1-28: the worker e-mails the departments whose progress of
+#                                        the fiscal year is missing on that day (needs CKAN_SMTP_*)
 #   CKAN_INI_EXTRA_FILE                  an ini file ([app:main] ...) merged last: any other option
 #   CKAN_INIT (true), CKAN_LOAD_PLAN (true), CKAN_SAMPLE_PROGRESS (false)
 #   CKAN_DATASTORE_SET_PERMISSIONS (false) with POSTGRES_USER (postgres) and POSTGRES_PASSWORD:
@@ -124,7 +128,7 @@ write_config() {
   [[ -f $CKAN_INI_TEMPLATE ]] || die "no ini template at $CKAN_INI_TEMPLATE"
 
   local site_url secret_key csrf_key token_secret db_url db_password ds_write ds_read ro_password
-  local redis_url solr_url site_id session_type smtp_server smtp_starttls smtp_user smtp_password smtp_from
+  local redis_url solr_url site_id session_type reminders_day smtp_server smtp_starttls smtp_user smtp_password smtp_from
   site_url=$(required CKAN_SITE_URL)
   [[ $site_url =~ ^https?://[^/]+(/.*)?$ ]] || die "CKAN_SITE_URL must start with http:// or https://, got '$site_url'"
   site_url=${site_url%/}
@@ -160,6 +164,13 @@ write_config() {
     smtp_user=$(secret CKAN_SMTP_USER)
     smtp_password=$(secret CKAN_SMTP_PASSWORD)
     smtp_from=$(required CKAN_SMTP_MAIL_FROM)
+  fi
+
+  reminders_day=$(secret CKAN_REMINDERS_DAY_OF_MONTH 0)
+  [[ $reminders_day =~ ^([0-9]|1[0-9]|2[0-8])$ ]] \
+    || die "CKAN_REMINDERS_DAY_OF_MONTH must be 0-28, got '$reminders_day'"
+  if [[ $reminders_day != 0 && -z $smtp_server ]]; then
+    die "CKAN_REMINDERS_DAY_OF_MONTH=$reminders_day needs CKAN_SMTP_SERVER (the reminders are e-mails)"
   fi
 
   session_type=$(secret CKAN_SESSION_TYPE redis)
@@ -204,6 +215,7 @@ write_config() {
       ini_line SESSION_COOKIE_SECURE true
       ini_line REMEMBER_COOKIE_SECURE true
     fi
+    ini_line ckanext.minato_plan.reminders.day_of_month "$reminders_day"
     if [[ -n $smtp_server ]]; then
       ini_line smtp.server "$smtp_server"
       ini_line smtp.starttls "$smtp_starttls"
@@ -288,6 +300,7 @@ init() {
   # Whatever differs between the database and the index or the DataStore is fixed (an empty
   # Solr volume is reindexed here).
   "$CKAN" minato-plan repair
+  "$CKAN" minato-plan remind --schedule
   flock -u 9
   exec 9>&-
 }

@@ -176,6 +176,11 @@ def _find(items: Iterable[Any], attr: str, value: Any) -> Any:
     raise KeyError(value)
 
 
+def fiscal_year_of(day: datetime.date) -> int:
+    """The fiscal year a date falls in (from 1 April to 31 March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def fiscal_year_start(fiscal_year: int) -> datetime.date:
     return datetime.date(fiscal_year, 4, 1)
 
