@@ -84,6 +84,35 @@ def test_edit_save_show_round_trip_keeps_the_sample_flag(app, editor, two_years)
     assert 'id="progress-last-updated"' in page and editor["name"] in page
 
 
+def test_staff_enter_the_department_in_the_form_and_a_bad_address_is_refused(app, editor,
+                                                                            two_years):
+    form = form_data(app.get(URL, headers=headers(editor)).body)
+    assert form["department_translated-ja"] == "" and form["department_email"] == ""
+    form.update({"department_translated-ja": "情報政策課",
+                 "department_translated-en": "Information Policy Division",
+                 "department_email": "joho(at)example.jp", "save": ""})
+    response = app.post(URL, data=form, headers=headers(editor))
+    assert response.status_code == 200
+    assert "メールアドレスの形式ではありません" in response.body
+    assert "Not an e-mail address" in response.body
+    assert value(response.body, "department_translated-ja") == "情報政策課"
+    assert value(response.body, "department_email") == "joho(at)example.jp"
+    assert show(NUMBER)["department_translated"] == {}
+    form["department_email"] = "joho@example.jp"
+    response = app.post(URL, data=form, headers=headers(editor), follow_redirects=False)
+    assert response.status_code == 302, response.body
+    shown = show(NUMBER)
+    assert shown["department_translated"] == {"ja": "情報政策課",
+                                              "en": "Information Policy Division"}
+    assert shown["department_email"] == "joho@example.jp"
+    form = form_data(app.get(URL, headers=headers(editor)).body)
+    form.update({"department_translated-ja": "", "department_translated-en": "",
+                 "department_email": "", "save": ""})
+    assert app.post(URL, data=form, headers=headers(editor),
+                    follow_redirects=False).status_code == 302
+    assert (show(NUMBER)["department_translated"], show(NUMBER)["department_email"]) == ({}, "")
+
+
 def test_validation_error_keeps_what_was_typed(app, editor, two_years):
     before = show(NUMBER)
     form = form_data(app.get(URL, headers=headers(editor)).body)
