@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the portal and its tests need, idempotently:
 #   - Debian packages: postgresql-15, redis-server, a JDK 17 and Maven (for Solr), nginx-light
-#     (make cluster) and chromium (browser tests), when missing (needs root and apt);
+#     (make cluster), chromium (browser tests), Pango and a Japanese font (the committee report's
+#     PDF, made by WeasyPrint) and poppler-utils (the tests read that PDF), when missing (needs
+#     root and apt);
 #   - the Python virtualenv .venv/ (Python 3.11) with CKAN 2.12.0 and its pinned requirements,
 #     ckanext-scheming 3.1.0, ckanext-dcat 2.4.4, the test tools, and this extension (editable).
 # A second run with nothing to do takes a few seconds.
@@ -14,7 +16,7 @@ say() { echo "install.sh: $*"; }
 die() { echo "install.sh: ERROR: $*" >&2; exit 1; }
 
 DEB_PACKAGES=(postgresql-15 redis-server openjdk-17-jdk-headless maven nginx-light chromium
-              fonts-ipafont-gothic)  # a Japanese font, so that browser screenshots show the text
+              libpango-1.0-0 libpangoft2-1.0-0 fonts-ipafont-gothic poppler-utils)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

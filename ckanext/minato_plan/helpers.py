@@ -39,6 +39,7 @@ __all__ = [
     "minato_language_links",
     "minato_initiative_page",
     "minato_overview_url",
+    "minato_report_url",
     "minato_plan_of",
     "minato_plan_count",
     "minato_continuity",
@@ -188,6 +189,14 @@ def minato_overview_url(plan_id: Optional[str] = None) -> str:
     if not plan_id or plan_id == plans.current().id:
         return tk.h.url_for("minato_plan.overview")
     return tk.h.url_for("minato_plan.overview", plan_id=plan_id)
+
+
+def minato_report_url(plan_id: Optional[str] = None) -> str:
+    """A plan's annual progress report (its newest year with progress): ``/plan-report`` for
+    the current plan, ``/plan-report/<plan id>`` for the others."""
+    if not plan_id or plan_id == plans.current().id:
+        return tk.h.url_for("minato_report.latest")
+    return tk.h.url_for("minato_report.latest", plan_id=plan_id)
 
 
 def minato_plan_count() -> int:

@@ -19,6 +19,7 @@ PAGES = {
     "initiative": "/initiative/minato-plan-initiative-32",
     "plan": "/plan/minato-plan",
     "search": "/dataset/?q=%E6%8E%A8%E9%80%B2",  # 推進
+    "report": "/plan-report/2023",
 }
 
 #: Elements reaching outside the viewport, except inside a container that scrolls or clips
@@ -154,9 +155,10 @@ def test_the_initiative_page_does_not_shift_while_it_loads(phone):
 
 
 @pytest.mark.parametrize("phone", [390], indirect=True)
-@pytest.mark.parametrize("name", ["overview", "initiative", "plan"])
+@pytest.mark.parametrize("name", ["overview", "initiative", "plan", "report"])
 def test_no_serious_accessibility_findings_on_a_phone(phone, name):
     phone.goto(PAGES[name])
+    screenshot(phone, f"phone-390-{name}-page")
     findings = axe_findings(phone, f"phone-{name}")
     serious = [f for f in findings if f["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, ensure_ascii=False, indent=2)

@@ -1,27 +1,11 @@
 """The data the plan overview and initiative pages show (pure, no CKAN)."""
-import copy
-
 import pytest
 
-from ckanext.minato_plan.domain import charts, labels, pages, progress, records
+from ckanext.minato_plan.domain import charts, labels, pages, progress
 from ckanext.minato_plan.domain.plan import load_plan
+from support.plan_names import by_number
 
 FISCAL_YEARS = load_plan().fiscal_years
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture
-def initiatives(plan):
-    """The initiative datasets as package_search returns them, without progress."""
-    return copy.deepcopy(records.initiative_dataset_dicts(plan))
-
-
-def _by_no(initiatives, number):
-    return next(p for p in initiatives if p["initiative_no"] == number)
 
 
 def test_hierarchy_has_every_guideline_measure_and_initiative_in_order(plan, initiatives):
@@ -49,12 +33,12 @@ def test_without_progress_everything_counts_as_no_record(plan, initiatives):
 
 
 def test_latest_status_counts_and_years(plan, initiatives):
-    _by_no(initiatives, 1)["progress"] = [
+    by_number(initiatives, 1)["progress"] = [
         {"fiscal_year": 2022, "status": "completed", "rating": "A"},
         {"fiscal_year": 2021, "status": "in_progress", "rating": "B"},
     ]
     # package_search may hand repeating fields over as JSON text; sample marks as strings
-    _by_no(initiatives, 17)["progress"] = (
+    by_number(initiatives, 17)["progress"] = (
         '[{"fiscal_year": "2021", "status": "under_study", "rating": "-", "sample": "true"}]')
     data = pages.build_overview(plan, initiatives)
     first = data.guidelines[0].measures[0].initiatives[0]
@@ -105,7 +89,7 @@ def test_chart_text_colours_are_readable_on_their_fills():
 
 
 def test_timeline_has_every_fiscal_year(initiatives):
-    pkg = _by_no(initiatives, 5)
+    pkg = by_number(initiatives, 5)
     pkg["progress"] = [{"fiscal_year": 2023, "status": "completed", "rating": "A",
                         "summary_ja": "完了", "sample": True}]
     rows = pages.timeline(load_plan(), pkg)
@@ -128,7 +112,7 @@ def test_indicator_rows_pair_targets_with_actuals():
 
 
 def test_siblings_are_the_other_initiatives_of_the_measure(initiatives):
-    pkg = _by_no(initiatives, 32)
+    pkg = by_number(initiatives, 32)
     others = pages.siblings(pkg, [pages.initiative_item(p) for p in reversed(initiatives)])
     assert [i.number for i in others] == [31, 33, 34, 35]
 
@@ -148,17 +132,17 @@ def test_a_long_measure_lists_the_nearest_initiatives():
 
 
 def test_an_initiative_page_counts_every_other_initiative_of_its_measure(initiatives):
-    copies = [dict(_by_no(initiatives, 32), name=f"copy-{n}", initiative_no=n)
+    copies = [dict(by_number(initiatives, 32), name=f"copy-{n}", initiative_no=n)
               for n in range(40, 70)]
     items = [pages.initiative_item(p) for p in initiatives + copies]
-    page = pages.initiative_page(load_plan(), _by_no(initiatives, 32), items)
+    page = pages.initiative_page(load_plan(), by_number(initiatives, 32), items)
     assert page.sibling_count == 34
     assert len(page.siblings) == pages.SIBLINGS_SHOWN
     assert [i.number for i in page.siblings][:4] == [31, 33, 34, 35]
 
 
 def test_structured_data_dict_is_bilingual(initiatives):
-    pkg = _by_no(initiatives, 32)
+    pkg = by_number(initiatives, 32)
     out = pages.structured_data_dict(pkg)
     assert out["title"] == pkg["title_translated"]
     assert out["notes"]["en"].startswith("Initiative 32")

@@ -12,6 +12,7 @@ templates and translations. Every web node computes the same key from the shared
 """
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any, Callable
 
@@ -70,6 +71,15 @@ def cached_part(name: str, build: Callable[[], str], params: Any = None) -> Mark
     every time)."""
     return Markup(cached_text(lambda: _key(name, _user(), plan_state(), params),
                               lambda: str(build()), config.page_cache_ttl(), what="page cache"))
+
+
+def cached_file(name: str, build: Callable[[], bytes], params: Any = None) -> bytes:
+    """The bytes ``build()`` makes for file ``name`` of a page (for ``params``), kept as
+    :func:`cached_part` keeps HTML."""
+    return base64.b64decode(cached_text(
+        lambda: _key(name, _user(), plan_state(), params),
+        lambda: base64.b64encode(build()).decode("ascii"), config.page_cache_ttl(),
+        what="page cache"))
 
 
 def cached_result(name: str, context: dict[str, Any], params: Any,

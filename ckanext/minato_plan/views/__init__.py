@@ -2,6 +2,8 @@
 in ``__all__``:
 
 - ``plan_pages``: the plan overview, ``/plan-overview`` (:mod:`.overview`);
+- ``plan_report``: the committee's annual progress report and its PDF, ``/plan-report/…``
+  (:mod:`.report`);
 - ``plan_files``: the plan's tables as files, ``/plan-data/…`` (:mod:`.downloads`);
 - ``progress_upload``: the staff's progress CSV upload, ``/initiative-progress/upload…``
   (:mod:`.upload`);
@@ -18,7 +20,8 @@ from .errors import service_errors
 from .i18n import plural_forms
 from .overview import plan_pages
 from .rdf import dcat_pages
+from .report import plan_report
 from .upload import progress_upload
 
-__all__ = ["plan_pages", "plan_files", "progress_upload", "dcat_pages", "csrf_guard",
-           "plural_forms", "service_errors"]
+__all__ = ["plan_pages", "plan_report", "plan_files", "progress_upload", "dcat_pages",
+           "csrf_guard", "plural_forms", "service_errors"]
