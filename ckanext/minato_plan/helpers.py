@@ -183,20 +183,26 @@ def minato_initiative_page(pkg: dict[str, Any]) -> pages.InitiativePage:
     return pages.initiative_page(plan, pkg, same_measure)
 
 
+def _plan_id_arg(plan_id: Optional[str]) -> dict[str, str]:
+    # The current plan's pages have no plan id in their address.
+    return {} if not plan_id or plan_id == plans.current().id else {"plan_id": plan_id}
+
+
 def minato_overview_url(plan_id: Optional[str] = None) -> str:
     """The overview of a plan: ``/plan-overview`` for the current plan, as it always was;
     ``/plan-overview/<plan id>`` for the others."""
-    if not plan_id or plan_id == plans.current().id:
-        return tk.h.url_for("minato_plan.overview")
-    return tk.h.url_for("minato_plan.overview", plan_id=plan_id)
+    return tk.h.url_for("minato_plan.overview", **_plan_id_arg(plan_id))
 
 
-def minato_report_url(plan_id: Optional[str] = None) -> str:
-    """A plan's annual progress report (its newest year with progress): ``/plan-report`` for
-    the current plan, ``/plan-report/<plan id>`` for the others."""
-    if not plan_id or plan_id == plans.current().id:
-        return tk.h.url_for("minato_report.latest")
-    return tk.h.url_for("minato_report.latest", plan_id=plan_id)
+def minato_report_url(plan_id: Optional[str] = None, fiscal_year: Optional[int] = None,
+                      pdf: bool = False, **kwargs: Any) -> str:
+    """A plan's annual progress report: of ``fiscal_year`` (``/plan-report/2025``, its PDF
+    ``/plan-report/2025.pdf``), or of its newest year with progress (``/plan-report``); another
+    plan's under ``/plan-report/<plan id>/…``."""
+    if fiscal_year is None:
+        return tk.h.url_for("minato_report.latest", **_plan_id_arg(plan_id), **kwargs)
+    return tk.h.url_for("minato_report.pdf" if pdf else "minato_report.page",
+                        fiscal_year=fiscal_year, **_plan_id_arg(plan_id), **kwargs)
 
 
 def minato_plan_count() -> int:

@@ -36,7 +36,7 @@ def test_every_initiative_is_in_its_guideline_and_measure(plan, initiatives):
     assert [len(g.initiatives) for g in data.guidelines] == [16, 11, 8, 4]
     assert [i.number for i in data.guidelines[0].measures[0].initiatives][:3] == [1, 2, 3]
     assert data.status_counts[labels.NO_RECORD] == 39
-    assert data.rating_counts == {"A": 0, "B": 0, "C": 0, "-": 0, report.NOT_RATED: 39}
+    assert data.rating_counts == {"A": 0, "B": 0, "C": 0, "-": 0, labels.NOT_RATED: 39}
     assert data.data_as_of is None
 
 
@@ -46,7 +46,7 @@ def test_counts_and_values_are_of_the_report_year(plan, initiatives):
     assert data.status_counts["completed"] == 1 and data.status_counts["in_progress"] == 1
     assert data.status_counts["under_study"] == 1 and data.status_counts[labels.NO_RECORD] == 36
     assert data.rating_counts["A"] == 1 and data.rating_counts["B"] == 1
-    assert data.rating_counts["C"] == 1 and data.rating_counts[report.NOT_RATED] == 36
+    assert data.rating_counts["C"] == 1 and data.rating_counts[labels.NOT_RATED] == 36
     first = data.guidelines[0]
     assert first.status_counts["completed"] == 1 and first.rating_counts["B"] == 1
     assert dict(data.by_guideline)[3]["under_study"] == 1
@@ -99,4 +99,11 @@ def test_the_default_year_is_the_newest_with_records(plan, initiatives):
 
 def test_unknown_ratings_count_as_not_rated():
     assert report.count_ratings(["A", None, "Z", "-"]) == {
-        "A": 1, "B": 0, "C": 0, "-": 1, report.NOT_RATED: 2}
+        "A": 1, "B": 0, "C": 0, "-": 1, labels.NOT_RATED: 2}
+
+
+def test_an_initiative_without_a_rating_is_named_so_in_both_languages(plan, initiatives):
+    item = report.report_initiative(plan, by_number(initiatives, 3), 2024)
+    assert item.rating == item.previous_rating == labels.NOT_RATED
+    assert labels.rating_label(item.rating, "ja") == "評価なし"
+    assert labels.rating_label(item.rating, "en") == "No rating"

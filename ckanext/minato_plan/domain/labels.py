@@ -35,6 +35,9 @@ RATINGS = {
 #: The overview's category of an initiative without any recorded progress.
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = Text("記録なし", "No record")
+#: The rating category of an initiative without a rating in a fiscal year (the report's counts).
+NOT_RATED = "no_rating"
+NOT_RATED_LABEL = Text("評価なし", "No rating")
 
 #: Japanese eras a fiscal year is named in, newest first: (name, first fiscal year). A fiscal
 #: year takes the era in force for most of it: FY2019 (from April 2019) is 令和元年度, FY1989
@@ -67,7 +70,9 @@ def status_label(code: Any, lang: str) -> str:
 
 
 def rating_label(code: Any, lang: str) -> str:
-    """``A 達成`` / ``A On plan``; an unknown code as it is."""
+    """``A 達成`` / ``A On plan`` (:data:`NOT_RATED`: ``評価なし``); an unknown code as it is."""
+    if code == NOT_RATED:
+        return NOT_RATED_LABEL.get(lang)
     name = label(RATINGS, code, lang)
     if name is None:
         return "" if code is None else str(code)

@@ -12,12 +12,11 @@ import dataclasses
 from typing import Any, Iterable, Optional
 
 from . import progress
-from .labels import NO_RECORD, RATINGS
+from .labels import NO_RECORD, NOT_RATED, RATINGS
 from .plan import Guideline, Measure, Plan
 from .text import blank_to_none, clean_text, optional_int, text_dict, translated
 
-#: The rating column of a report's counts for an initiative without a rating that year.
-NOT_RATED = "none"
+#: The rating columns of a report's counts, the last for an initiative without a rating.
 RATING_CATEGORIES = (*RATINGS, NOT_RATED)
 
 
@@ -61,12 +60,12 @@ class ReportInitiative:
         return (self.previous or {}).get("status") or NO_RECORD
 
     @property
-    def rating(self) -> Optional[str]:
-        return (self.current or {}).get("rating") or None
+    def rating(self) -> str:
+        return (self.current or {}).get("rating") or NOT_RATED
 
     @property
-    def previous_rating(self) -> Optional[str]:
-        return (self.previous or {}).get("rating") or None
+    def previous_rating(self) -> str:
+        return (self.previous or {}).get("rating") or NOT_RATED
 
     @property
     def summary(self) -> dict[str, str]:

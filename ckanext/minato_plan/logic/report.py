@@ -3,14 +3,11 @@ search sees them, and printed to PDF by WeasyPrint (Pango lays out the text; the
 Debian's IPA Gothic, embedded in the file)."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from ..domain import report as reports
 from ..domain.plan import Plan, fiscal_year_of, today_in_japan
 from .initiatives import search_initiatives
-
-log = logging.getLogger(__name__)
 
 
 def current_fiscal_year() -> int:

@@ -34,12 +34,18 @@ def _plan_dataset(plan: Plan) -> Optional[dict[str, Any]]:
         return None
 
 
-@plan_pages.route("/plan-overview")
-@plan_pages.route("/plan-overview/<plan_id>")
-def overview(plan_id: Optional[str] = None) -> str:
+def plan_or_404(plan_id: Optional[str]) -> Plan:
+    """The plan of a page's address (the current plan without an id); 404 for no such plan."""
     plan = plans.current() if plan_id is None else plans.get(plan_id)
     if plan is None:
         return tk.abort(404, tk._("No such plan"))
+    return plan
+
+
+@plan_pages.route("/plan-overview")
+@plan_pages.route("/plan-overview/<plan_id>")
+def overview(plan_id: Optional[str] = None) -> str:
+    plan = plan_or_404(plan_id)
     return tk.render("minato_plan/overview.html", {
         "plan": plan,
         "content": plan_cache.cached_part("overview", lambda: _overview_content(plan),

@@ -16,72 +16,61 @@ from ckan.plugins import toolkit as tk
 
 from ..domain import charts, report as reports
 from ..domain.plan import Plan
-from ..helpers import minato_current_language
-from ..logic import plan_cache, plans, report
+from ..helpers import minato_current_language, minato_report_url
+from ..logic import plan_cache, report
+from .overview import plan_or_404
 
 plan_report = Blueprint("minato_report", __name__)
 
 
-def _plan(plan_id: Optional[str]) -> Plan:
-    plan = plans.current() if plan_id is None else plans.get(plan_id)
-    if plan is None:
-        return tk.abort(404, tk._("No such plan"))
-    return plan
-
-
-def _plan_arg(plan: Plan) -> dict[str, str]:
-    # The current plan's report has no plan id in its address.
-    return {} if plan.id == plans.current().id else {"plan_id": plan.id}
-
-
-def report_url(plan: Plan, fiscal_year: int, pdf: bool = False, **kwargs) -> str:
-    endpoint = "minato_report.pdf" if pdf else "minato_report.page"
-    return tk.h.url_for(endpoint, fiscal_year=fiscal_year, **_plan_arg(plan), **kwargs)
-
-
-def _reportable(plan: Plan, fiscal_year: int) -> None:
-    if fiscal_year not in reports.report_fiscal_years(plan, report.current_fiscal_year()):
+def _reportable_years(plan: Plan, fiscal_year: int) -> tuple[int, ...]:
+    """The plan's fiscal years with a report; 404 when ``fiscal_year`` is not one of them."""
+    years = reports.report_fiscal_years(plan, report.current_fiscal_year())
+    if fiscal_year not in years:
         tk.abort(404, tk._("{plan} has no report of {fiscal_year}: a report covers one of the "
                            "plan's fiscal years up to the current one.").format(
             plan=tk.h.minato_translated(plan.short_title or plan.title),
             fiscal_year=tk.h.minato_fiscal_year_label(fiscal_year)))
+    return years
 
 
 @plan_report.route("/plan-report")
 @plan_report.route("/plan-report/<plan_id>")
 def latest(plan_id: Optional[str] = None) -> Response:
-    plan = _plan(plan_id)
-    fiscal_year = report.default_fiscal_year(plan)
-    if fiscal_year is None:
+    plan = plan_or_404(plan_id)
+    # Finding the year reads every initiative: kept with the report while nothing changes.
+    fiscal_year = str(plan_cache.cached_part(
+        "report-year", lambda: str(report.default_fiscal_year(plan) or ""),
+        (plan.id, report.current_fiscal_year())))
+    if not fiscal_year:
         return tk.abort(404, tk._("{plan} has no report yet: its period starts with "
                                   "{fiscal_year}.").format(
             plan=tk.h.minato_translated(plan.short_title or plan.title),
             fiscal_year=tk.h.minato_fiscal_year_label(plan.start_fiscal_year)))
-    return tk.redirect_to(report_url(plan, fiscal_year))
+    return tk.redirect_to(minato_report_url(plan.id, int(fiscal_year)))
 
 
 def _content(plan: Plan, fiscal_year: int) -> str:
-    data = report.build(plan, fiscal_year)
-    return tk.render_snippet("minato_plan/snippets/report_content.html", {
-        "plan": plan,
-        "report": data,
-        "guideline_chart": charts.bar_chart(data.by_guideline),
-    })
+    """The report's content (the page's and the PDF's), rendered once per plan state."""
+    def build() -> str:
+        data = report.build(plan, fiscal_year)
+        return tk.render_snippet("minato_plan/snippets/report_content.html", {
+            "plan": plan,
+            "report": data,
+            "guideline_chart": charts.bar_chart(data.by_guideline),
+        })
+    return plan_cache.cached_part("report", build, (plan.id, fiscal_year))
 
 
 @plan_report.route("/plan-report/<int:fiscal_year>")
 @plan_report.route("/plan-report/<plan_id>/<int:fiscal_year>")
 def page(fiscal_year: int, plan_id: Optional[str] = None) -> str:
-    plan = _plan(plan_id)
-    _reportable(plan, fiscal_year)
+    plan = plan_or_404(plan_id)
     return tk.render("minato_plan/report.html", {
         "plan": plan,
         "fiscal_year": fiscal_year,
-        "fiscal_years": reports.report_fiscal_years(plan, report.current_fiscal_year()),
-        "report_url": lambda fy, pdf=False: report_url(plan, fy, pdf),
-        "content": plan_cache.cached_part(
-            "report", lambda: _content(plan, fiscal_year),
-            (plan.id, fiscal_year)),
+        "fiscal_years": _reportable_years(plan, fiscal_year),
+        "content": _content(plan, fiscal_year),
     })
 
 
@@ -92,9 +81,9 @@ def pdf_filename(plan: Plan, fiscal_year: int, lang: str) -> str:
 @plan_report.route("/plan-report/<int:fiscal_year>.pdf")
 @plan_report.route("/plan-report/<plan_id>/<int:fiscal_year>.pdf")
 def pdf(fiscal_year: int, plan_id: Optional[str] = None) -> Response:
-    plan = _plan(plan_id)
-    _reportable(plan, fiscal_year)
-    page_url = report_url(plan, fiscal_year, qualified=True)
+    plan = plan_or_404(plan_id)
+    _reportable_years(plan, fiscal_year)
+    page_url = minato_report_url(plan.id, fiscal_year, qualified=True)
 
     def build() -> bytes:
         html = tk.render("minato_plan/report_print.html", {
