@@ -91,7 +91,8 @@ setup(
     packages=find_namespace_packages(include=["ckanext.minato_plan", "ckanext.minato_plan.*"]),
     package_data={
         "ckanext.minato_plan": ["data/*", "templates/**/*", "i18n/**/*", "assets/**/*", "public/**/*",
-                                "*.yaml"],
+                                "*.yaml", "migration/minato_plan/alembic.ini",
+                                "migration/minato_plan/script.py.mako"],
         "ckanext.minato_plan.schemas": ["*.yaml", "*.json"],
     },
     include_package_data=True,

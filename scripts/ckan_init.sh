@@ -25,6 +25,7 @@ mkdir -p "$LOGS"
 say "migrating the database"
 "$CKAN" -c "$INI" db init >"$LOGS/db.log" 2>&1 || { tail -n 30 "$LOGS/db.log" >&2; die "ckan db init failed"; }
 "$CKAN" -c "$INI" db upgrade -p activity >>"$LOGS/db.log" 2>&1 || { tail -n 30 "$LOGS/db.log" >&2; die "activity migration failed"; }
+"$CKAN" -c "$INI" db upgrade -p minato_plan >>"$LOGS/db.log" 2>&1 || { tail -n 30 "$LOGS/db.log" >&2; die "minato_plan migration failed"; }
 bash "$SCRIPT_DIR/datastore.sh" "$INI" >>"$LOGS/db.log" 2>&1 || { tail -n 30 "$LOGS/db.log" >&2; die "DataStore setup failed"; }
 # Initiatives stored in an earlier form of the schema, rewritten through CKAN's actions.
 "$CKAN" -c "$INI" minato-plan migrate >>"$LOGS/db.log" 2>&1 || { tail -n 30 "$LOGS/db.log" >&2; die "minato-plan migrate failed"; }

@@ -40,6 +40,8 @@ fi
   || { tail -n 30 ".local/test-db-${TEST_WORKER:-main}.log" >&2; echo "test.sh: ERROR: ckan db init failed" >&2; exit 1; }
 .venv/bin/ckan -c "$INI" db upgrade -p activity >>".local/test-db-${TEST_WORKER:-main}.log" 2>&1 \
   || { tail -n 30 ".local/test-db-${TEST_WORKER:-main}.log" >&2; echo "test.sh: ERROR: activity migration failed" >&2; exit 1; }
+.venv/bin/ckan -c "$INI" db upgrade -p minato_plan >>".local/test-db-${TEST_WORKER:-main}.log" 2>&1 \
+  || { tail -n 30 ".local/test-db-${TEST_WORKER:-main}.log" >&2; echo "test.sh: ERROR: minato_plan migration failed" >&2; exit 1; }
 bash scripts/datastore.sh "$INI" >>".local/test-db-${TEST_WORKER:-main}.log" 2>&1 \
   || { tail -n 30 ".local/test-db-${TEST_WORKER:-main}.log" >&2; echo "test.sh: ERROR: DataStore setup failed" >&2; exit 1; }
 

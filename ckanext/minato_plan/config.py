@@ -165,3 +165,24 @@ def reminders_schedule() -> tuple[int, int]:
             f"{PREFIX}reminders.day_of_month must be 0-28 and {PREFIX}reminders.hour 0-23 "
             f"(got {day} and {hour})")
     return day, hour
+
+
+def review_enabled() -> bool:
+    """Whether progress goes through drafts and the reviewers before it is public."""
+    return tk.asbool(_get("review.enabled"))
+
+
+#: The reviewers are the admins of the plan's organization.
+ORGANIZATION_ADMINS = "organization_admins"
+
+
+def reviewers() -> tuple[str, str]:
+    """Who reviews: (``organization_admins``, "") or (``group``, the group's name)."""
+    value = str(_get("review.reviewers") or ORGANIZATION_ADMINS).strip()
+    if value == ORGANIZATION_ADMINS:
+        return ORGANIZATION_ADMINS, ""
+    kind, _, name = value.partition(":")
+    if kind != "group" or not name.strip():
+        raise ValueError(f"{PREFIX}review.reviewers must be {ORGANIZATION_ADMINS} or "
+                         f"group:<name> (got {value!r})")
+    return "group", name.strip()

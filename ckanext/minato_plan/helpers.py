@@ -12,7 +12,7 @@ from typing import Any, Optional
 from ckan.plugins import toolkit as tk
 
 from . import config
-from .domain import charts, distributions, labels, links, pages, search, text
+from .domain import charts, distributions, labels, links, pages, review, search, text
 from .domain.text import LANGUAGES
 from .domain.tables import columns as table_columns
 from .domain.tables.formats import VARIANTS
@@ -40,6 +40,11 @@ __all__ = [
     "minato_initiative_page",
     "minato_overview_url",
     "minato_report_url",
+    "minato_review_url",
+    "minato_review_enabled",
+    "minato_may_review_plan",
+    "minato_review_step_label",
+    "minato_progress_by_review",
     "minato_plan_of",
     "minato_plan_count",
     "minato_continuity",
@@ -203,6 +208,50 @@ def minato_report_url(plan_id: Optional[str] = None, fiscal_year: Optional[int] 
         return tk.h.url_for("minato_report.latest", **_plan_id_arg(plan_id), **kwargs)
     return tk.h.url_for("minato_report.pdf" if pdf else "minato_report.page",
                         fiscal_year=fiscal_year, **_plan_id_arg(plan_id), **kwargs)
+
+
+def minato_review_url(plan_id: Optional[str] = None, fiscal_year: Optional[int] = None,
+                      initiative: Optional[int] = None, step: Optional[str] = None,
+                      **kwargs: Any) -> str:
+    """A plan's yearly evaluation: ``/plan-review`` (the current fiscal year),
+    ``/plan-review/2025``, an initiative's draft ``/plan-review/2025/initiative/7``, a step's
+    form target ``/plan-review/2025/submit``; another plan's under ``/plan-review/<plan id>/…``."""
+    args = dict(_plan_id_arg(plan_id), **kwargs)
+    if fiscal_year is None:
+        return tk.h.url_for("minato_review.current", **args)
+    if initiative is not None:
+        return tk.h.url_for("minato_review.draft", fiscal_year=fiscal_year,
+                            number=initiative, **args)
+    if step is not None:
+        return tk.h.url_for("minato_review.step", fiscal_year=fiscal_year, name=step, **args)
+    return tk.h.url_for("minato_review.page", fiscal_year=fiscal_year, **args)
+
+
+def minato_review_enabled() -> bool:
+    return config.review_enabled()
+
+
+def minato_may_review_plan(plan_id: Optional[str] = None) -> bool:
+    """Whether the user may open a plan's yearly evaluation (its staff and reviewers)."""
+    if not config.review_enabled() or not tk.g.get("user"):
+        return False
+    try:
+        tk.check_access("minato_plan_evaluation_show", {"user": tk.g.user},
+                        {"plan_id": plan_id} if plan_id else {})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def minato_progress_by_review() -> bool:
+    """Whether the user records progress as drafts of the yearly evaluation (not in the
+    initiative's form): the review is on and the user is not a sysadmin."""
+    user = tk.g.get("userobj")
+    return config.review_enabled() and not (user is not None and user.sysadmin)
+
+
+def minato_review_step_label(name: str) -> str:
+    return review.step_label(name, minato_current_language())
 
 
 def minato_plan_count() -> int:

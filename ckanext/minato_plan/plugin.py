@@ -12,7 +12,7 @@ from . import config, helpers, middleware, requirements
 from .dcat import profile as dcat_profile
 from .dcat import schemaorg
 from .domain import indexing, search
-from .logic import auth, consistency, licenses, migration, plans
+from .logic import auth, consistency, licenses, migration, plans, review
 from .views import csrf, dataset_form, datastore_dump
 
 
@@ -57,6 +57,8 @@ class MinatoPlanPlugin(p.SingletonPlugin, DefaultTranslation):
         plans.portal(config_)  # every plan file readable and none clashing, or no start
         config.reminders_schedule()  # a reminder day or hour out of range: no start
         consistency.register_listeners()
+        config.reviewers()  # a reviewers option that is not organization_admins or group:<name>
+        review.register_activity_type()  # the yearly evaluation's steps in the activity stream
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:

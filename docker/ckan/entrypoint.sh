@@ -7,7 +7,8 @@
 #             config/wsgi.py
 #   worker    exec `ckan jobs worker` (CKAN's RQ worker; runs the plugin's heal job); arguments
 #             after `worker` go to it (e.g. queue names)
-#   init      `ckan db init`, `ckan db upgrade -p activity`, `ckan datastore set-permissions`
+#   init      `ckan db init`, `ckan db upgrade -p activity` and `-p minato_plan`,
+#             `ckan datastore set-permissions`
 #             (when CKAN_DATASTORE_SET_PERMISSIONS=true), `ckan minato-plan migrate`,
 #             `ckan minato-plan load` (idempotent) and
 #             `ckan minato-plan repair`, under a lock on the storage volume, and
@@ -286,6 +287,7 @@ init() {
   say "migrating the database"
   "$CKAN" db init
   "$CKAN" db upgrade -p activity
+  "$CKAN" db upgrade -p minato_plan
   if is_true "${CKAN_DATASTORE_SET_PERMISSIONS:-false}"; then
     datastore_permissions
   fi

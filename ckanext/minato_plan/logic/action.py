@@ -19,6 +19,12 @@ Staff progress upload, in two steps:
 ``minato_plan_progress_upload_show``
     The stored preview (or rejection) of a token, for its uploader.
 
+The yearly evaluation (with ``ckanext.minato_plan.review.enabled``, :mod:`.review`): staff
+save drafts of a fiscal year's progress (``minato_plan_draft_update``) and submit the year;
+reviewers return it with a note, approve it and publish it; anyone of them comments.
+``minato_plan_evaluation_show`` gives the year's state, drafts and history to staff and
+reviewers.
+
 ``dcat_catalog_show`` chains ckanext-dcat's catalog with a cache any dataset change invalidates.
 ``package_search``, ``package_create``, ``package_update`` and ``package_delete`` are CKAN's,
 chained to raise :class:`.services.ServiceUnavailable` when Solr cannot be reached.
@@ -38,7 +44,10 @@ from ..dcat import cache as dcat_cache
 from ..domain import api
 from ..domain.progress_upload import changes as upload_changes
 from ..domain.progress_upload import parsing as upload_parsing
-from . import plan_cache, plans, upload_store
+from ..domain.text import clean_text, is_blank
+from ..domain import review as review_rules
+from ..domain import rules
+from . import plan_cache, plans, review, upload_store
 from .initiatives import search_initiatives
 from .progress_writes import (apply_changes, conflict_message, current_initiatives,
                               lock_upload, user_of)
@@ -53,6 +62,13 @@ __all__ = [
     "minato_plan_progress_upload_preview",
     "minato_plan_progress_upload_show",
     "minato_plan_progress_upload_apply",
+    "minato_plan_evaluation_show",
+    "minato_plan_draft_update",
+    "minato_plan_evaluation_submit",
+    "minato_plan_evaluation_return",
+    "minato_plan_evaluation_approve",
+    "minato_plan_evaluation_publish",
+    "minato_plan_evaluation_comment",
     "dcat_catalog_show",
     "package_search",
     "package_create",
@@ -182,9 +198,9 @@ def minato_plan_progress_upload_preview(context, data_dict):
     titles: dict[str, Any] = {}
     unchanged = 0
     if not problems:
-        current = current_initiatives(context, plan, {e.initiative_no for e in parsed.entries})
+        current = _compared_with(context, plan, {e.initiative_no for e in parsed.entries})
         change_set = upload_changes.compute_changes(parsed.entries, current, parsed.encoding)
-        problems = change_set.problems
+        problems = change_set.problems + _locked_rows(plan, parsed.entries)
         if not problems:
             _check_update_access(context, change_set.initiatives)
         changes = [c.as_dict() for c in change_set.changes]
@@ -197,6 +213,7 @@ def minato_plan_progress_upload_preview(context, data_dict):
     record = {
         "token": token,
         "plan_id": plan.id,
+        "drafts": config.review_enabled(),
         "status": "rejected" if problems else "ready",
         "user_id": user.id if user else None,
         "user_name": user.name if user else None,
@@ -216,6 +233,29 @@ def minato_plan_progress_upload_preview(context, data_dict):
     }
     upload_store.store(token, record)
     return _public(record)
+
+
+def _compared_with(context: dict[str, Any], plan: Any, numbers: set[int]
+                   ) -> dict[int, dict[str, Any]]:
+    """The initiatives an upload is compared with: as they are, or, with the yearly review,
+    as their drafts would publish them (an upload then writes drafts)."""
+    current = current_initiatives(context, plan, numbers)
+    return review.with_drafts(plan, current) if config.review_enabled() else current
+
+
+def _locked_rows(plan: Any, entries: list[Any]) -> list[Any]:
+    """With the yearly review, a problem for each row of a fiscal year submitted or approved
+    (its drafts are locked until a reviewer returns it)."""
+    if not config.review_enabled():
+        return []
+    locked = review.locked_years(plan, {e.fiscal_year for e in entries})
+    problems = []
+    for entry in entries:
+        if entry.fiscal_year in locked:
+            err = review_rules.locked_message(locked[entry.fiscal_year], entry.fiscal_year)
+            problems.append(upload_parsing.Problem(err.ja, err.en, row=entry.row,
+                                                   column="fiscal_year"))
+    return problems
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +334,11 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
         raise tk.ValidationError({"upload": [
             "保存されたアップロードが壊れています。もう一度アップロードしてください。 / The stored "
             "upload is damaged. Please upload the file again."]})
-    current = current_initiatives(context, plan, {e.initiative_no for e in entries})
+    if bool(record.get("drafts")) != config.review_enabled():
+        raise tk.ValidationError({"upload": [
+            "プレビューの後に年度評価の設定が変わりました。もう一度アップロードしてください。 / The "
+            "yearly evaluation was switched since the preview. Upload the file again."]})
+    current = _compared_with(context, plan, {e.initiative_no for e in entries})
     change_set = upload_changes.compute_changes(entries, current, record.get("encoding"))
     if record["status"] == "applying" and not change_set.problems and not change_set.initiatives \
             and record.get("changes"):
@@ -310,6 +354,10 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
     stale = sorted(name for name, seen in versions.items()
                    if by_name.get(name, {}).get("metadata_modified") != seen)
     stale += sorted(set(change_set.initiatives) - set(versions))
+    if record.get("drafts") and not stale and \
+            [c.as_dict() for c in change_set.changes] != record.get("changes"):
+        stale = sorted({c.name for c in change_set.changes} ^ set(
+            c["name"] for c in record.get("changes") or [])) or sorted(change_set.initiatives)
     if stale or change_set.problems:
         raise tk.ValidationError({"upload": [conflict_message(stale, record["initiatives"])]})
     # package_patch checks the user's package_update permission on each initiative again,
@@ -323,11 +371,18 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
                   applying_by=user.name if user else None)
     upload_store.store(token, record)
     try:
-        indexed = apply_changes(context, {name: change_set.progress[name] for name in order},
-                                versions, record["initiatives"])
-    except tk.ValidationError:  # refused inside the transaction: nothing was written
+        if record.get("drafts"):
+            indexed = _save_upload_drafts(context, plan, change_set, current)
+        else:
+            indexed = apply_changes(context, {name: change_set.progress[name]
+                                              for name in order},
+                                    versions, record["initiatives"])
+    except (tk.ValidationError, review_rules.ReviewError) as err:
+        # refused inside the transaction: nothing was written
         record.update(status="ready")
         upload_store.store(token, record)
+        if isinstance(err, review_rules.ReviewError):
+            raise tk.ValidationError({"upload": [str(err)]})
         raise
     record.update(status="applied", applied=datetime.datetime.utcnow().isoformat(),
                   applied_by=user.name if user else None, applied_initiatives=order)
@@ -337,7 +392,210 @@ def _apply_held(context: dict[str, Any], token: str, record: dict[str, Any]) -> 
         log.warning("progress upload %s applied, but its record could not be updated", token)
     return {"status": "applied", "token": token, "initiatives": order,
             "changes": len(record["changes"]), "applied": record["applied"],
-            "applied_by": record["applied_by"], "search_index_updated": indexed}
+            "applied_by": record["applied_by"], "search_index_updated": indexed,
+            "drafts": bool(record.get("drafts"))}
+
+
+def _save_upload_drafts(context: dict[str, Any], plan: Any, change_set: Any,
+                        current: dict[int, dict[str, Any]]) -> bool:
+    """An upload's changes saved as drafts of their fiscal years, all or none; the public
+    progress is untouched (nothing to index)."""
+    by_year: dict[int, dict[int, dict[str, Any]]] = {}
+    for change in change_set.changes:
+        entry = next(e for e in change_set.progress[change.name]
+                     if int(e["fiscal_year"]) == change.fiscal_year)
+        by_year.setdefault(change.fiscal_year, {})[change.initiative_no] = entry
+    published = current_initiatives({"user": context.get("user")}, plan,
+                                    {n for year in by_year.values() for n in year})
+    review.save_drafts(context, plan, by_year,
+                       {n: d["progress"] for n, d in published.items()})
+    return True
+
+
+def _fiscal_year_param(data_dict: dict[str, Any], plan: Any) -> int:
+    try:
+        return rules.fiscal_year(data_dict.get("fiscal_year"), plan)
+    except rules.FieldError as err:
+        raise tk.ValidationError({"fiscal_year": [str(err)]})
+
+
+def _review_on() -> None:
+    if not config.review_enabled():
+        raise tk.ValidationError({"review": [
+            "このポータルでは年度評価（下書き・審査）を使っていません。進捗は保存すると公開されます。"
+            " / This portal does not use the yearly evaluation: progress is public when saved."]})
+
+
+def _review_error(err: review_rules.ReviewError) -> tk.ValidationError:
+    return tk.ValidationError({"review": [str(err)]})
+
+
+@tk.side_effect_free
+def minato_plan_evaluation_show(context, data_dict):
+    """A fiscal year's evaluation for the plan's staff and reviewers: its state, every
+    initiative's published progress of the year beside its draft, and the history of steps.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :returns: ``plan_id``, ``fiscal_year``, ``state`` and ``state_label`` (ja/en),
+        ``initiatives`` (``initiative_no``, ``name``, ``title``, ``measure_code``,
+        ``published``, ``draft``, ``changed_fields``), ``draft_count``, ``events`` (``step``,
+        ``state``, ``user``, ``note``, ``initiatives``, ``created``)"""
+    tk.check_access("minato_plan_evaluation_show", context, data_dict)
+    plan = _plan_param(data_dict)
+    fiscal_year = _fiscal_year_param(data_dict, plan)
+    current = current_initiatives({"user": context.get("user"), "ignore_auth": True}, plan,
+                                  {i.number for i in plan.initiatives})
+    rows = review_rules.rows(
+        [{"number": n, "name": d["name"], "title": d["title"],
+          "measure_code": plan.initiative(n).measure_code, "progress": d["progress"]}
+         for n, d in current.items()],
+        fiscal_year, review.drafts_of(plan.id, fiscal_year))
+    state = review.state_of(plan.id, fiscal_year) or review_rules.DRAFT
+    return {
+        "plan_id": plan.id, "fiscal_year": fiscal_year, "state": state,
+        "state_label": review_rules.STATES[state].as_dict(),
+        "draft_count": sum(1 for r in rows if r.draft is not None),
+        "initiatives": [{"initiative_no": r.number, "name": r.name, "title": r.title,
+                         "measure_code": r.measure_code, "published": r.published,
+                         "draft": r.draft, "changed_fields": list(r.changed_fields)}
+                        for r in rows],
+        "events": [{"step": e["step"], "state": e["state"], "user": e["user_name"],
+                    "user_display_name": e["user_display_name"], "note": e["note"],
+                    "initiatives": e["initiatives"], "created": e["created"].isoformat()}
+                   for e in review.events_of(plan.id, fiscal_year)],
+    }
+
+
+def draft_values(data_dict: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A draft's status, rating and summaries from ``data_dict``, and the errors by field."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    checks = {
+        "status": lambda v: rules.status(v),
+        "rating": lambda v: rules.rating(v if not is_blank(v) else "-"),
+        "summary_ja": lambda v: rules.free_text(clean_text(v), config.max_text_chars(),
+                                                "実績の概要（日本語）", "The Japanese summary"),
+        "summary_en": lambda v: rules.free_text(clean_text(v), config.max_text_chars(),
+                                                "実績の概要（英語）", "The English summary"),
+    }
+    for field, check in checks.items():
+        value = data_dict.get(field)
+        if field == "status" and is_blank(value):
+            errors[field] = ["進捗状況を選んでください。 / Choose a status."]
+            continue
+        try:
+            values[field] = check("" if value is None else value)
+        except rules.FieldError as err:
+            errors[field] = [str(err)]
+    return values, errors
+
+
+def minato_plan_draft_update(context, data_dict):
+    """Save the draft progress of one initiative in one fiscal year (seen by the plan's staff
+    and reviewers only until the year is published). A draft saying what is published
+    already is dropped.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :param initiative: the initiative's number
+    :param status: a status code (or its label)
+    :param rating: ``A``, ``B``, ``C`` or ``-`` (default)
+    :param summary_ja: the year's summary in Japanese (optional)
+    :param summary_en: the year's summary in English (optional)
+    :returns: ``state`` of the year, ``saved`` (whether a draft is kept)"""
+    tk.check_access("minato_plan_draft_update", context, data_dict)
+    _review_on()
+    plan = _plan_param(data_dict)
+    fiscal_year = _fiscal_year_param(data_dict, plan)
+    try:
+        number = rules.initiative_no(data_dict.get("initiative"), plan)
+    except rules.FieldError as err:
+        raise tk.ValidationError({"initiative": [str(err)]})
+    values, errors = draft_values(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+    current = current_initiatives({"user": context.get("user"), "ignore_auth": True}, plan,
+                                  {number})
+    if number not in current:
+        raise tk.ObjectNotFound(f"取組{number}は登録されていません。 / Initiative {number} "
+                                "does not exist.")
+    _check_update_access(context, [current[number]["name"]])
+    try:
+        result = review.save_drafts(context, plan, {fiscal_year: {number: values}},
+                                    {number: current[number]["progress"]})
+    except review_rules.ReviewError as err:
+        raise _review_error(err)
+    return {"state": review.state_of(plan.id, fiscal_year),
+            "saved": number in result["saved"][fiscal_year]}
+
+
+def _step(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    tk.check_access(f"minato_plan_evaluation_{name}", context, data_dict)
+    _review_on()
+    plan = _plan_param(data_dict)
+    fiscal_year = _fiscal_year_param(data_dict, plan)
+    note = data_dict.get("note") or ""
+    try:
+        note = rules.free_text(clean_text(note), review_rules.MAX_NOTE_CHARS, "メモ", "The note")
+    except rules.FieldError as err:
+        raise tk.ValidationError({"note": [str(err)]})
+    try:
+        if name == review_rules.PUBLISH:
+            result = review.publish(context, plan, fiscal_year)
+        else:
+            result = review.take_step(context, plan, fiscal_year, name, note)
+    except review_rules.ReviewError as err:
+        raise _review_error(err)
+    return dict(result, plan_id=plan.id, fiscal_year=fiscal_year,
+                state_label=review_rules.STATES[result["state"]].as_dict())
+
+
+def minato_plan_evaluation_submit(context, data_dict):
+    """Submit a fiscal year's drafts to the reviewers (staff); the drafts are locked until a
+    reviewer returns the year.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :param note: a note to the reviewers (optional)"""
+    return _step(review_rules.SUBMIT, context, data_dict)
+
+
+def minato_plan_evaluation_return(context, data_dict):
+    """Return a submitted (or approved) year to staff with a note saying why (reviewers).
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :param note: why it is returned (required)"""
+    return _step(review_rules.RETURN, context, data_dict)
+
+
+def minato_plan_evaluation_approve(context, data_dict):
+    """Approve a submitted year (reviewers); it is public once published.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :param note: a note (optional)"""
+    return _step(review_rules.APPROVE, context, data_dict)
+
+
+def minato_plan_evaluation_publish(context, data_dict):
+    """Publish an approved year (reviewers): its drafts become the initiatives' progress on
+    every page, search, download, DataStore table, DCAT and action at once, all or nothing.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :returns: ``state``, ``initiatives`` (the datasets written), ``search_index_updated``"""
+    return _step(review_rules.PUBLISH, context, data_dict)
+
+
+def minato_plan_evaluation_comment(context, data_dict):
+    """Comment on a year's evaluation (staff and reviewers); the state does not change.
+
+    :param plan_id: the plan; the current plan when not given
+    :param fiscal_year: the fiscal year
+    :param note: the comment (required)"""
+    return _step(review_rules.COMMENT, context, data_dict)
 
 
 @tk.chained_action

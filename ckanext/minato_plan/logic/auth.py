@@ -7,6 +7,9 @@
   (``plan_id``, else the current plan; ``minato-city`` for Minato's) and sysadmins, whom CKAN
   lets through before these functions run. The actions then check CKAN's
   own ``package_update`` auth for every initiative a file touches.
+- The yearly evaluation: staff (as for the upload) save drafts and submit a year; reviewers
+  (``ckanext.minato_plan.review.reviewers``: the organization's admins, or a group's members;
+  sysadmins always) return, approve and publish it; both see it and comment.
 - ``package_revise``: CKAN core's check, given the dataset it revises (see below).
 - DataStore writes (``datastore_create``, ``datastore_upsert``, ``datastore_delete``,
   ``datastore_records_delete``) on the plan's tables: nobody, sysadmins included. The tables
@@ -29,6 +32,13 @@ __all__ = [
     "minato_plan_progress_upload_preview",
     "minato_plan_progress_upload_show",
     "minato_plan_progress_upload_apply",
+    "minato_plan_evaluation_show",
+    "minato_plan_draft_update",
+    "minato_plan_evaluation_submit",
+    "minato_plan_evaluation_return",
+    "minato_plan_evaluation_approve",
+    "minato_plan_evaluation_publish",
+    "minato_plan_evaluation_comment",
     "package_revise",
 ]
 
@@ -36,6 +46,10 @@ _DENIED = {
     "anonymous": "ログインしてください。 / Please log in.",
     "role": ("進捗を登録できるのは{ja}（{org}）の編集者と管理者です。 / Only editors and "
              "admins of {en} ({org}) can record progress."),
+    "reviewer": ("年度評価を審査できるのは審査者だけです。 / Only the plan's reviewers can "
+                 "review its fiscal years."),
+    "staff_or_reviewer": ("年度評価を見られるのは計画の職員と審査者だけです。 / Only the plan's "
+                          "staff and reviewers can see its yearly evaluation."),
 }
 
 
@@ -47,8 +61,7 @@ def _may_update_plan(context: dict[str, Any], data_dict: Any,
     user = context.get("user")
     if not user or not model.User.get(user):
         return {"success": False, "msg": _DENIED["anonymous"]}
-    plan_id = data_dict.get("plan_id") if isinstance(data_dict, dict) else None
-    plan = plans.get(plan_id if isinstance(plan_id, str) else None) or plans.current()
+    plan = _plan_of(data_dict)
     names = plans.organizations() if any_plan else [plans.organization(plan)]
     for name in names:
         org = model.Group.get(name)
@@ -83,6 +96,59 @@ def minato_plan_progress_upload_apply(context, data_dict):
     # The action applies only its uploader's upload, checking package_update on each
     # initiative it writes.
     return _may_update_plan(context, data_dict, any_plan=True)
+
+
+def _plan_of(data_dict: Any):
+    plan_id = data_dict.get("plan_id") if isinstance(data_dict, dict) else None
+    return plans.get(plan_id if isinstance(plan_id, str) else None) or plans.current()
+
+
+def _reviewer(context: dict[str, Any], data_dict: Any) -> dict[str, Any]:
+    from .review import may_review
+
+    if not context.get("user") or not model.User.get(context.get("user")):
+        return {"success": False, "msg": _DENIED["anonymous"]}
+    if may_review(context.get("user"), _plan_of(data_dict)):
+        return {"success": True}
+    return {"success": False, "msg": _DENIED["reviewer"]}
+
+
+def _staff_or_reviewer(context: dict[str, Any], data_dict: Any) -> dict[str, Any]:
+    staff = _may_update_plan(context, data_dict)
+    if staff["success"] or _reviewer(context, data_dict)["success"]:
+        return {"success": True}
+    if not context.get("user"):
+        return staff
+    return {"success": False, "msg": _DENIED["staff_or_reviewer"]}
+
+
+def minato_plan_evaluation_show(context, data_dict):
+    return _staff_or_reviewer(context, data_dict)
+
+
+def minato_plan_draft_update(context, data_dict):
+    # The action also checks package_update on the initiative.
+    return _may_update_plan(context, data_dict)
+
+
+def minato_plan_evaluation_submit(context, data_dict):
+    return _may_update_plan(context, data_dict)
+
+
+def minato_plan_evaluation_return(context, data_dict):
+    return _reviewer(context, data_dict)
+
+
+def minato_plan_evaluation_approve(context, data_dict):
+    return _reviewer(context, data_dict)
+
+
+def minato_plan_evaluation_publish(context, data_dict):
+    return _reviewer(context, data_dict)
+
+
+def minato_plan_evaluation_comment(context, data_dict):
+    return _staff_or_reviewer(context, data_dict)
 
 
 @tk.chained_auth_function

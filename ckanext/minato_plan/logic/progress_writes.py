@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 
@@ -103,7 +103,8 @@ def conflict_message(names: list[str], titles: dict[str, Any]) -> str:
 
 
 def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, Any]]],
-                  versions: dict[str, str], titles: Optional[dict[str, Any]] = None) -> bool:
+                  versions: dict[str, str], titles: Optional[dict[str, Any]] = None,
+                  before_commit: Optional[Callable[[], None]] = None) -> bool:
     """Write the new progress of several initiatives in one transaction, all or nothing, then
     update their search index entries.
 
@@ -111,7 +112,9 @@ def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, An
     ``package_update`` then neither commits, nor indexes, nor releases its savepoint; the final
     commit commits them all). Each patch carries ``if_unmodified_since``, so every dataset row
     is locked and its version checked inside the transaction. The activity of each change is
-    recorded in the same transaction. Returns whether the search index was updated too (if
+    recorded in the same transaction, and so is whatever ``before_commit`` writes (the
+    publication of a reviewed year). With ``ignore_auth`` in ``context`` the patches are the
+    portal's own (a reviewer publishing an approved year). Returns whether the search index was updated too (if
     Solr fails after the commit, the change stands and the heal job of :mod:`.consistency`
     catches the index up).
     """
@@ -123,7 +126,8 @@ def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, An
         for name, entries in progress.items():
             patch_context = {"model": model, "session": session, "user": context.get("user"),
                              "auth_user_obj": user, "defer_commit": True,
-                             "return_id_only": True}
+                             "return_id_only": True,
+                             "ignore_auth": bool(context.get("ignore_auth"))}
             try:
                 tk.get_action("package_patch")(patch_context, {
                     "id": name, "progress": entries, "if_unmodified_since": versions[name]})
@@ -138,6 +142,8 @@ def apply_changes(context: dict[str, Any], progress: dict[str, list[dict[str, An
                 {"model": model, "session": session, "ignore_auth": True},
                 model.Package.get(name).id)
             _record_activity(session, name, user, shown[name][1])
+        if before_commit is not None:
+            before_commit()
         session.commit()
     except BaseException:
         session.rollback()

@@ -9,13 +9,15 @@ import json
 import math
 from typing import Any, Callable
 
+import ckan.authz as authz
 from ckan.lib.navl.dictization_functions import unflatten
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
 from .. import config
 from ..domain import rules
-from ..domain.text import LANGUAGES, is_blank, load_json, text_dict
+from ..domain.progress import comparable_entry
+from ..domain.text import LANGUAGES, is_blank, load_json, optional_int, text_dict
 from . import plans
 from .activity import last_editor
 from .official import minato_official
@@ -339,6 +341,38 @@ def minato_initiative_checks(key, data, errors, context):
                  for entry in progress]
         for index, err in rules.duplicate_fiscal_years(years):
             errors.setdefault(("progress", index, "fiscal_year"), []).append(str(err))
+        if not any(k[0] == "progress" for k, v in errors.items() if v):
+            _progress_through_review(progress, errors, context)
+
+
+def _entries(progress: Any) -> list[dict[str, Any]]:
+    return sorted((comparable_entry(e) for e in progress or [] if isinstance(e, dict)
+                   and optional_int(e.get("fiscal_year")) is not None),
+                  key=lambda e: e["fiscal_year"])
+
+
+def _progress_through_review(progress: list[Any], errors: dict[Any, Any],
+                             context: dict[str, Any]) -> None:
+    """With the yearly review on, an initiative's progress changes only by the publication of
+    a reviewed year (or by a sysadmin, or the portal itself): staff's changes are drafts."""
+    if not config.review_enabled() or context.get("ignore_auth") \
+            or authz.is_sysadmin(context.get("user")):
+        return
+    package = context.get("package")
+    stored = load_json(package.extras.get("progress")) if package is not None else None
+    if _entries(progress) != _entries(stored):
+        # on the first entry's fiscal year when there is one (the field's own key holds its
+        # entries then)
+        key = ("progress", 0, "fiscal_year") if ("progress", 0, "fiscal_year") in errors \
+            else ("progress",)
+        errors.setdefault(key, []).append(REVIEWED_PROGRESS)
+
+
+REVIEWED_PROGRESS = (
+    "進捗は年度評価の下書きとして記録し、審査者の承認を経て公開します。「年度評価」（/plan-review）"
+    "から下書きしてください。 / Progress is recorded as a draft of the fiscal year's evaluation "
+    "and published once a reviewer approves it: record it under Yearly evaluation "
+    "(/plan-review).")
 
 
 def _parse_timestamp(value: Any) -> Any:

@@ -4,6 +4,8 @@ in ``__all__``:
 - ``plan_pages``: the plan overview, ``/plan-overview`` (:mod:`.overview`);
 - ``plan_report``: the committee's annual progress report and its PDF, ``/plan-report/…``
   (:mod:`.report`);
+- ``plan_review``: the yearly evaluation (drafts, review, publication) for staff and
+  reviewers, ``/plan-review/…`` (:mod:`.review`);
 - ``plan_files``: the plan's tables as files, ``/plan-data/…`` (:mod:`.downloads`);
 - ``progress_upload``: the staff's progress CSV upload, ``/initiative-progress/upload…``
   (:mod:`.upload`);
@@ -21,7 +23,8 @@ from .i18n import plural_forms
 from .overview import plan_pages
 from .rdf import dcat_pages
 from .report import plan_report
+from .review import plan_review
 from .upload import progress_upload
 
-__all__ = ["plan_pages", "plan_report", "plan_files", "progress_upload", "dcat_pages",
+__all__ = ["plan_pages", "plan_report", "plan_review", "plan_files", "progress_upload", "dcat_pages",
            "csrf_guard", "plural_forms", "service_errors"]
