@@ -6,8 +6,12 @@ Chromium driven by Playwright.
   free port of 127.0.0.1 (``ckan.site_url`` pointing at it) and stops it after the last browser
   test. The server shares the test database, Solr site id and Redis db of this pytest run, so
   records made in-process (``ckan.tests.factories``) are what the browser sees.
+- ``review_portal`` (package scope): a second ``ckan run`` on the same data (after ``portal``
+  loaded it), its ini the same plus ``ckanext.minato_plan.review.enabled = true``; its log is
+  ``test-artifacts/browser/ckan-review-server.log``.
 - ``browser`` (session): Chromium from ``/usr/bin/chromium`` (never ``playwright install``).
 - ``page``: a fresh browser context and page per test, with ``base_url`` = the portal.
+- ``review_page_factory()``: a new page on the review portal, each in a context of its own.
 - ``login(page, user)``: logs a user made with ``factories.User()`` in through the login form.
 - ``screenshot(page, name)``, ``axe_findings(page)``: artifacts into ``test-artifacts/browser/``.
 
@@ -16,6 +20,7 @@ server); a test that changes data should change only records it made itself.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -69,34 +74,29 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: pathlib.Path) -> No
     pytest.fail(f"CKAN did not start at {url} (exit code {process.poll()}); log tail:\n{tail}")
 
 
-@pytest.fixture(scope="package")
-def portal(request, reset_db, reset_index, tmp_path_factory) -> Iterator[Portal]:
-    import ckan.plugins
-    from ckanext.minato_plan.logic import loader
+def _base_ini(request) -> pathlib.Path:
+    """The pytest run's own configuration (``--ckan-ini``), which every served ini inherits."""
+    return pathlib.Path(request.config.getoption("ckan_ini")).resolve()
 
-    # The plan with sample progress, through the real loader (needs the portal's plugins).
-    ckan.plugins.load_all()
-    try:
-        reset_db()
-        reset_index()
-        loader.load(sample_progress=True, echo=lambda _line: None)
-    finally:
-        ckan.plugins.unload_all()
 
+@contextlib.contextmanager
+def _serve(base_ini: pathlib.Path, directory: pathlib.Path, log: pathlib.Path,
+           extra: tuple[str, ...] = ()) -> Iterator[Portal]:
+    """``ckan run`` on a free port of 127.0.0.1 from an ini inheriting ``base_ini`` (its own
+    ``ckan.site_url``, then the ``extra`` lines), its output in ``log``; stopped on exit."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    base_ini = pathlib.Path(request.config.getoption("ckan_ini")).resolve()
-    ini = tmp_path_factory.mktemp("portal") / "browser.ini"
+    ini = directory / "browser.ini"
     ini.write_text(
         "# Written by tests/browser/conftest.py: the pytest run's configuration, served.\n"
         "[app:main]\n"
         f"use = config:{base_ini}\n"
         f"ckan.site_url = {url}\n"
         # test.ini's cookie domain (test.ckan.net) would make the browser drop the session.
-        "SESSION_COOKIE_DOMAIN =\n",
+        "SESSION_COOKIE_DOMAIN =\n"
+        + "".join(f"{line}\n" for line in extra),
         encoding="utf-8")
-    log = ARTIFACTS / "ckan-server.log"
     ckan_cli = pathlib.Path(sys.executable).with_name("ckan")
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
@@ -113,6 +113,35 @@ def portal(request, reset_db, reset_index, tmp_path_factory) -> Iterator[Portal]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="package")
+def portal(request, reset_db, reset_index, tmp_path_factory) -> Iterator[Portal]:
+    import ckan.plugins
+    from ckanext.minato_plan.logic import loader
+
+    # The plan with sample progress, through the real loader (needs the portal's plugins).
+    ckan.plugins.load_all()
+    try:
+        reset_db()
+        reset_index()
+        loader.load(sample_progress=True, echo=lambda _line: None)
+    finally:
+        ckan.plugins.unload_all()
+
+    with _serve(_base_ini(request), tmp_path_factory.mktemp("portal"),
+                ARTIFACTS / "ckan-server.log") as served:
+        yield served
+
+
+@pytest.fixture(scope="package")
+def review_portal(request, portal, tmp_path_factory) -> Iterator[Portal]:
+    """A second server on the same data (``portal`` loads it) with the yearly evaluation on
+    (``ckanext.minato_plan.review.enabled = true``; test.ini has it off)."""
+    with _serve(_base_ini(request), tmp_path_factory.mktemp("review-portal"),
+                ARTIFACTS / "ckan-review-server.log",
+                extra=("ckanext.minato_plan.review.enabled = true",)) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +175,22 @@ def page_without_js(browser, portal):
     context, new_page = _new_page(browser, portal, java_script_enabled=False)
     yield new_page
     context.close()
+
+
+@pytest.fixture
+def review_page_factory(browser, review_portal):
+    """``review_page_factory()``: a new page on ``review_portal`` in a browser context of its
+    own (own cookies: one per user), closed after the test."""
+    contexts = []
+
+    def make(**context_options):
+        context, new_page = _new_page(browser, review_portal, **context_options)
+        contexts.append(context)
+        return new_page
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def login(page, user: dict[str, Any], password: str = PASSWORD) -> None:

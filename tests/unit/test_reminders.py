@@ -30,6 +30,11 @@ def test_due_are_the_initiatives_without_a_real_record_of_the_year_by_number():
     assert reminders.due(initiatives, PLAN, 2027) == []  # after the plan's period
 
 
+def test_an_initiative_with_a_draft_of_the_year_is_not_due():
+    initiatives = [_initiative(3), _initiative(4), _initiative(12)]
+    assert [d.number for d in reminders.due(initiatives, PLAN, 2026, drafted={4})] == [3, 12]
+
+
 def test_one_message_per_address_and_the_unaddressed_kept_apart():
     items = reminders.due([
         _initiative(1, email="Joho@example.jp"), _initiative(2, email="joho@example.jp"),

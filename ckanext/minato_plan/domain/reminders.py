@@ -1,7 +1,8 @@
 """Reminders to record a fiscal year's progress (pure: no CKAN).
 
 An initiative is due when its plan covers the fiscal year and no progress of that year is
-recorded yet; a sample entry (fictional, labelled) is no record. A reminder goes to the address
+recorded yet, neither published nor as a draft of the year's evaluation; a sample entry
+(fictional, labelled) is no record. A reminder goes to the address
 staff entered as the initiative's department contact (``department_email``): one message per
 address, listing its initiatives, Japanese first, then English. Initiatives with no address are
 reported to whoever runs the reminders, never guessed.
@@ -9,7 +10,7 @@ reported to whoever runs the reminders, never guessed.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from . import labels, progress
 from .plan import Plan
@@ -27,15 +28,17 @@ class Due:
     email: str
 
 
-def due(initiatives: Iterable[dict[str, Any]], plan: Plan, fiscal_year: int) -> list[Due]:
-    """The initiatives of ``plan`` with no recorded progress of ``fiscal_year``, by number;
-    none when the fiscal year is outside the plan's period."""
+def due(initiatives: Iterable[dict[str, Any]], plan: Plan, fiscal_year: int,
+        drafted: Collection[int] = ()) -> list[Due]:
+    """The initiatives of ``plan`` with no recorded progress of ``fiscal_year`` and no draft of
+    it (``drafted``: initiative numbers), by number; none when the fiscal year is outside the
+    plan's period."""
     if fiscal_year not in plan.fiscal_years:
         return []
     out = []
     for pkg in initiatives:
         number = optional_int(pkg.get("initiative_no"))
-        if number is None:
+        if number is None or number in drafted:
             continue
         recorded = {e["fiscal_year"] for e in progress.progress_entries(pkg) if not e["sample"]}
         if fiscal_year in recorded:

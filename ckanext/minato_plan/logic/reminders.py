@@ -16,7 +16,7 @@ from ckan.plugins import toolkit as tk
 from .. import config
 from ..domain import reminders
 from ..domain.plan import JST, Plan, fiscal_year_of, today_in_japan
-from . import plans
+from . import plans, review
 from .initiatives import search_initiatives
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ class Outcome:
 
 def due(fiscal_year: Optional[int] = None, plan_id: Optional[str] = None) -> list[Outcome]:
     """Every plan's (or one plan's) initiatives whose progress of ``fiscal_year`` (the current
-    one in Japan when None) is not recorded yet."""
+    one in Japan when None) is not recorded yet, neither published nor (the yearly evaluation
+    on) as a draft."""
     fiscal_year = fiscal_year or fiscal_year_of(today_in_japan())
     chosen = [plans.get(plan_id)] if plan_id else list(plans.portal())
     if None in chosen:
@@ -49,7 +50,9 @@ def due(fiscal_year: Optional[int] = None, plan_id: Optional[str] = None) -> lis
     for plan in chosen:
         initiatives = (search_initiatives({"ignore_auth": True}, plan=plan)
                        if fiscal_year in plan.fiscal_years else [])
-        items = reminders.due(initiatives, plan, fiscal_year)
+        drafted = (review.drafted_numbers(plan.id, fiscal_year)
+                   if initiatives and config.review_enabled() else set())
+        items = reminders.due(initiatives, plan, fiscal_year, drafted)
         out.append(Outcome(plan, fiscal_year, items,
                            unaddressed=reminders.by_address(items)[1]))
     return out

@@ -178,6 +178,11 @@ def apply(token: str):
             user=result.get("applied_by") or "?",
             time=tk.h.render_datetime(result.get("applied"), with_hours=True)))
         return tk.redirect_to("minato_progress.preview", token=token)
+    if result.get("drafts"):
+        tk.h.flash_success(tk._("Drafts of {n} initiative(s) saved in the yearly evaluation. "
+                                "They are public once a reviewer publishes the fiscal year.")
+                           .format(n=len(result["initiatives"])))
+        return tk.redirect_to("minato_progress.preview", token=token)
     tk.h.flash_success(tk._("Progress of {n} initiative(s) updated.").format(
         n=len(result["initiatives"])))
     if not result.get("search_index_updated", True):

@@ -193,6 +193,19 @@ def test_upload_writes_drafts_not_public_progress(editor):
     assert again["changes"] == [] and again["unchanged_rows"] == 1
 
 
+def test_a_draft_of_the_year_counts_as_recorded_for_the_reminders(editor):
+    from ckanext.minato_plan.logic import reminders
+
+    def due_numbers():
+        return {d.number for d in reminders.due(FY)[0].due}
+
+    number = next(n for n in range(39, 0, -1) if entry(n, FY) is None)
+    assert number in due_numbers()
+    action("minato_plan_draft_update", editor, fiscal_year=FY, initiative=number,
+           status="in_progress")
+    assert number not in due_numbers()
+
+
 def test_steps_are_in_the_activity_stream_of_staff_only(editor, reviewer):
     from ckanext.activity.model import Activity
 
