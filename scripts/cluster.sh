@@ -128,6 +128,11 @@ wait_http() { # URL SECONDS NAME
 # databases, Redis db, Solr proxy and site URL, Redis sessions, and one random secret kept in
 # .local/cluster/ckan.secret. Every web node and the worker read this one file, so they share
 # SECRET_KEY and WTF_CSRF_SECRET_KEY: sessions, CSRF tokens and flash messages work on any node.
+# The check (tests/cluster/check.py) writes through the progress upload and reads the change back
+# from every output, so its portal publishes staff's changes directly (the yearly review off;
+# publication writes through the same transactional writer). REVIEW_ENABLED=true keeps the review.
+REVIEW_ENABLED=${REVIEW_ENABLED:-false}
+
 write_config() {
   mkdir -p "$STATE/storage"
   local secret_file=$STATE/ckan.secret secret overrides=$STATE/ckan.ini.overrides
@@ -147,6 +152,7 @@ ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/$REDIS_DB
 ckan.site_url = http://127.0.0.1:$CLUSTER_PORT
 ckan.storage_path = $STATE/storage
 SESSION_TYPE = $SESSION_TYPE
+ckanext.minato_plan.review.enabled = $REVIEW_ENABLED
 EOF
   "$ROOT/.venv/bin/python" - "$INI.tmp" "$overrides" <<'PY' || die "writing $INI failed"
 import sys
