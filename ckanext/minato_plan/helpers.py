@@ -27,6 +27,8 @@ __all__ = [
     "minato_new_or_continued_choices",
     "minato_status_choices",
     "minato_rating_choices",
+    "minato_indicator_kind_choices",
+    "minato_indicator_direction_choices",
     "minato_fiscal_year_choices",
     "minato_translated",
     "minato_current_language",
@@ -35,6 +37,9 @@ __all__ = [
     "minato_status_label",
     "minato_rating_label",
     "minato_new_or_continued_label",
+    "minato_indicator_kind_label",
+    "minato_indicator_direction_label",
+    "minato_percent",
     "minato_is_true",
     "minato_language_links",
     "minato_initiative_page",
@@ -98,6 +103,16 @@ def minato_rating_choices(field: Optional[dict[str, Any]] = None) -> list[dict[s
     return [{"value": code, "label": labels.rating_label_dict(code)} for code in labels.RATINGS]
 
 
+def minato_indicator_kind_choices(field: Optional[dict[str, Any]] = None
+                                  ) -> list[dict[str, Any]]:
+    return _pairs(labels.INDICATOR_KINDS)
+
+
+def minato_indicator_direction_choices(field: Optional[dict[str, Any]] = None
+                                       ) -> list[dict[str, Any]]:
+    return _pairs(labels.INDICATOR_DIRECTIONS)
+
+
 def minato_fiscal_year_choices(field: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
     return [{"value": fy, "label": labels.fiscal_year_label_dict(fy, "choice")}
             for fy in _form_plan().fiscal_years]
@@ -141,6 +156,20 @@ def minato_rating_label(code: Optional[str]) -> str:
 
 def minato_new_or_continued_label(code: Optional[str]) -> str:
     return labels.new_or_continued_label(code, minato_current_language())
+
+
+def minato_indicator_kind_label(code: Optional[str]) -> str:
+    return labels.label(labels.INDICATOR_KINDS, code, minato_current_language()) or (code or "")
+
+
+def minato_indicator_direction_label(code: Optional[str]) -> str:
+    return (labels.label(labels.INDICATOR_DIRECTIONS, code, minato_current_language())
+            or (code or ""))
+
+
+def minato_percent(value: Any) -> str:
+    """An achievement in percent (``95.0%``), ``–`` without one."""
+    return "–" if value is None else f"{value}%"
 
 
 def minato_is_true(value: Any) -> bool:

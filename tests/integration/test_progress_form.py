@@ -58,7 +58,9 @@ def test_form_shows_one_group_per_fiscal_year_with_stored_values(app, editor, tw
     assert "年度別の進捗" in body and "1年度につき1件" in body and "実績の概要（日本語）" in body
     english = app.get("/en" + URL, headers=headers(editor)).body
     assert "Progress by fiscal year" in english and "One entry per fiscal year" in english
-    assert "Summary (English)" in english and "Indicators" in english
+    assert "Summary of results (English)" in english and "Indicators" in english
+    assert "Challenges (Japanese)" in english and "Evidence links" in english
+    assert "課題（日本語）" in body and "今後の方向性（英語）" in body and "根拠資料のURL" in body
 
 
 def test_edit_save_show_round_trip_keeps_the_sample_flag(app, editor, two_years):
@@ -210,3 +212,43 @@ def test_two_concurrent_editors_exactly_one_wins(app, editor, two_years, action)
     assert "if_unmodified_since" in results[loser][1]["error"]
     model.Session.remove()
     assert show(NUMBER)["progress"][0]["summary_en"] == winner
+
+
+def test_staff_give_an_indicator_its_meaning_and_the_page_judges_it(app, editor, two_years):
+    before = show(NUMBER).get("indicator_values")
+    form = form_data(app.get(URL, headers=headers(editor)).body)
+    form.update({
+        "indicators-0-name_ja": "窓口の待ち時間", "indicators-0-unit": "分",
+        "indicators-0-baseline": "30", "indicators-0-kind": "outcome",
+        "indicators-0-direction": "lower", "indicators-0-target_fiscal_year": "2026",
+        "indicator_values-0-indicator": "1", "indicator_values-0-fiscal_year": "2023",
+        "indicator_values-0-target": "20", "indicator_values-0-actual": "22",
+        "indicator_values-0-as_of": "2024/3/31", "indicator_values-0-source": "来庁者調査",
+        "save": ""})
+    bad = dict(form, **{"indicator_values-0-as_of": "3月末"})
+    refused = app.post(URL, data=bad, headers=headers(editor))
+    assert refused.status_code == 200
+    assert "年-月-日" in refused.body and "year-month-day" in refused.body
+    assert value(refused.body, "indicator_values-0-source") == "来庁者調査"
+    assert show(NUMBER).get("indicator_values") == before
+
+    response = app.post(URL, data=form, headers=headers(editor), follow_redirects=False)
+    assert response.status_code == 302, response.body
+    stored = show(NUMBER)
+    assert (stored["indicators"][0]["kind"], stored["indicators"][0]["direction"]) == (
+        "outcome", "lower")
+    assert stored["indicator_values"][0]["as_of"] == "2024-03-31"
+    # (22 - 30) / (20 - 30) = 80 %: B, beside the staff's own rating
+    page = app.get(f"/initiative/{initiative_name(NUMBER)}").body
+    assert "成果指標" in page and "低いほど良い" in page and "達成率" in page
+    assert "80.0%" in page and "概ね達成" in page and "2024-03-31時点" in page
+    assert "来庁者調査" in page
+    english = app.get(f"/en/initiative/{initiative_name(NUMBER)}").body
+    assert "Outcome" in english and "Computed judgement" in english and "Mostly on plan" in english
+
+    table = app.get("/plan-data/indicators.ja.csv").get_data(as_text=True)
+    header, *lines = table.lstrip("\ufeff").splitlines()
+    for name in ("指標の種類", "指標の向き", "目標年度", "実績の時点", "実績の出典", "達成率", "自動判定"):
+        assert name in header.split(","), name
+    line = next(x for x in lines if f"{NUMBER:03d}-I01-2023" in x)
+    assert "成果指標" in line and "2024-03-31" in line and "80.0" in line and ",B" in line

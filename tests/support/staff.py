@@ -47,3 +47,13 @@ def show(number: int) -> dict:
 def entry(number: int, fiscal_year: int):
     return next((e for e in show(number).get("progress") or []
                  if e["fiscal_year"] == fiscal_year), None)
+
+
+def clear_evaluation(fiscal_year: int) -> None:
+    """Start the yearly evaluation of ``fiscal_year`` from nothing: no state, draft or event
+    (the shared plan keeps earlier tests' rows)."""
+    from ckanext.minato_plan.model import evaluation, progress_draft, review_event
+
+    for table in (progress_draft, review_event, evaluation):
+        model.Session.execute(table.delete().where(table.c.fiscal_year == fiscal_year))
+    model.Session.commit()

@@ -96,6 +96,7 @@ def test_timeline_has_every_fiscal_year(initiatives):
     assert [fy for fy, _entry in rows] == list(FISCAL_YEARS)
     assert dict(rows)[2023]["status"] == "completed" and dict(rows)[2023]["sample"] is True
     assert dict(rows)[2024] is None
+    assert dict(rows)[2023]["narrative"]["results"] == {"ja": "完了", "en": ""}
 
 
 def test_indicator_rows_pair_targets_with_actuals():
@@ -105,10 +106,26 @@ def test_indicator_rows_pair_targets_with_actuals():
                            "actual_2024": ""}]}
     (row,) = pages.indicator_rows(load_plan(), pkg)
     assert row["name"] == {"ja": "オンライン申請件数", "en": "Online applications"}
-    years = {fy: (target, actual) for fy, target, actual in row["years"]}
+    years = {y.fiscal_year: (y.target, y.actual) for y in row["years"]}
     assert years[2023] == ("300", "280")
     assert years[2024] == (None, None) and years[2026] == ("600", None)
+    by_year = {y.fiscal_year: y for y in row["years"]}
+    assert str(by_year[2023].achievement.percent) == "90.0"  # (280-100)/(300-100)
+    assert by_year[2023].achievement.judgement == "B"
+    assert by_year[2026].achievement.percent is None and by_year[2026].achievement.judgement is None
     assert pages.indicator_rows(load_plan(), {}) == []
+
+
+def test_indicator_rows_carry_kind_direction_target_year_and_the_actual_s_date_and_source():
+    pkg = {"indicators": [{"name_ja": "待ち時間", "unit": "分", "kind": "outcome",
+                           "direction": "lower", "target_fiscal_year": "2026"}],
+           "indicator_values": [{"indicator": 1, "fiscal_year": 2024, "target": "10",
+                                 "actual": "8", "as_of": "2025-03-31", "source": "窓口調査"}]}
+    (row,) = pages.indicator_rows(load_plan(), pkg)
+    assert (row["kind"], row["direction"], row["target_fiscal_year"]) == ("outcome", "lower", 2026)
+    year = next(y for y in row["years"] if y.fiscal_year == 2024)
+    assert (year.as_of, year.source) == ("2025-03-31", "窓口調査")
+    assert str(year.achievement.percent) == "125.0" and year.achievement.judgement == "A"
 
 
 def test_siblings_are_the_other_initiatives_of_the_measure(initiatives):

@@ -22,7 +22,26 @@ def test_stored_and_new_entries_compare_on_the_fields_staff_set():
               "summary_ja": " 完了\r\n ", "sample": "false", "extra": 1}
     assert progress.comparable_entry(stored) == {
         "fiscal_year": 2023, "status": "completed", "rating": "", "summary_ja": "完了",
-        "summary_en": "", "sample": False}
+        "summary_en": "", "challenges_ja": "", "challenges_en": "", "next_steps_ja": "",
+        "next_steps_en": "", "evidence_urls": "", "sample": False}
+
+
+def test_evidence_links_compare_one_per_line_whatever_separated_them():
+    stored = {"fiscal_year": 2023, "evidence_urls": " https://a.example/1  https://a.example/2\r\n"}
+    given = {"fiscal_year": 2023, "evidence_urls": ["https://a.example/1", "https://a.example/2"]}
+    assert progress.comparable_entry(stored) == progress.comparable_entry(given)
+    assert progress.comparable_entry(stored)["evidence_urls"] == (
+        "https://a.example/1\nhttps://a.example/2")
+
+
+def test_the_narrative_gives_each_part_in_both_languages_and_the_evidence_as_a_list():
+    story = progress.narrative({"summary_ja": "実績", "challenges_en": " Staffing ",
+                                "next_steps_ja": "拡大", "evidence_urls": "https://a.example/r"})
+    assert story == {"results": {"ja": "実績", "en": ""},
+                     "challenges": {"ja": "", "en": "Staffing"},
+                     "next_steps": {"ja": "拡大", "en": ""},
+                     "evidence": ["https://a.example/r"]}
+    assert progress.narrative({})["evidence"] == []
 
 
 def test_counts_cover_every_status_and_put_unknown_ones_under_no_record():
@@ -63,8 +82,11 @@ def test_the_earlier_per_year_keys_and_todays_entries_read_the_same():
 
 def test_indicator_years_cover_every_year_asked_for():
     years = progress.indicator_years(TODAY, [2021, 2022, 2023])
-    assert years == [[(2021, "10", "12.25"), (2022, None, None), (2023, None, None)],
-                     [(2021, None, None), (2022, None, None), (2023, None, "-2")]]
+    assert [[(y.fiscal_year, y.target, y.actual) for y in row] for row in years] == [
+        [(2021, "10", "12.25"), (2022, None, None), (2023, None, None)],
+        [(2021, None, None), (2022, None, None), (2023, None, "-2")]]
+    assert str(years[0][0].achievement.percent) == "122.5"
+    assert years[0][0].achievement.judgement == "A" and years[1][2].achievement.percent is None
 
 
 def test_an_entry_of_today_wins_over_an_earlier_key_of_the_same_year():

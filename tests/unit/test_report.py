@@ -9,7 +9,9 @@ def _with_progress(initiatives):
     by_number(initiatives, 1)["progress"] = [
         {"fiscal_year": 2023, "status": "in_progress", "rating": "B"},
         {"fiscal_year": 2024, "status": "completed", "rating": "A",
-         "summary_ja": "全手続をオンライン化した", "summary_en": "Every procedure is online"},
+         "summary_ja": "全手続をオンライン化した", "summary_en": "Every procedure is online",
+         "challenges_ja": "高齢者の利用", "next_steps_en": "Support at the counters",
+         "evidence_urls": "https://a.example/report.pdf"},
     ]
     by_number(initiatives, 2)["progress"] = [
         {"fiscal_year": 2023, "status": "in_progress", "rating": "B"},
@@ -54,10 +56,14 @@ def test_counts_and_values_are_of_the_report_year(plan, initiatives):
     assert (item.status, item.rating, item.previous_status, item.previous_rating) == (
         "completed", "A", "in_progress", "B")
     assert item.summary == {"ja": "全手続をオンライン化した", "en": "Every procedure is online"}
+    assert item.narrative["challenges"] == {"ja": "高齢者の利用", "en": ""}
+    assert item.narrative["next_steps"]["en"] == "Support at the counters"
+    assert item.narrative["evidence"] == ["https://a.example/report.pdf"]
     (line,) = item.indicators
     assert line.name["en"] == "Online applications" and line.unit == "件"
     assert (line.baseline, line.baseline_fiscal_year) == ("100", "2020")
     assert (line.target, line.actual, line.previous_actual) == ("300", "320", "240")
+    assert str(line.achievement.percent) == "110.0" and line.achievement.judgement == "A"
     assert data.data_as_of == "2025-05-20"
 
 

@@ -73,6 +73,8 @@ def test_published_progress_replaces_only_the_year():
     out = review.published_progress(progress, 2024, {"status": "completed", "rating": "A",
                                                      "summary_ja": "完了"})
     assert out == [progress[0], {"fiscal_year": 2024, "sample": False, "status": "completed",
-                                 "rating": "A", "summary_ja": "完了", "summary_en": ""}]
+                                 "rating": "A", "summary_ja": "完了", "summary_en": "",
+                                 "challenges_ja": "", "challenges_en": "", "next_steps_ja": "",
+                                 "next_steps_en": "", "evidence_urls": ""}]
     assert [e["fiscal_year"] for e in review.published_progress(progress, 2022, {})] == [
         2022, 2023, 2024]

@@ -119,3 +119,51 @@ def test_department_email_refuses_what_is_no_address_in_both_languages(value):
         rules.email(value)
     assert "メールアドレスの形式ではありません" in str(err.value)
     assert "Not an e-mail address" in str(err.value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("", ""), (None, ""), ("https://www.city.minato.tokyo.jp/a.html", "https://www.city.minato.tokyo.jp/a.html"),
+    ("http://a.example/x?y=1#z\r\n\u3000https://b.example/ http://a.example/x?y=1#z",
+     "http://a.example/x?y=1#z\nhttps://b.example/"),
+    (["https://a.example/1", " ", "https://a.example/2"], "https://a.example/1\nhttps://a.example/2")])
+def test_evidence_links_are_web_addresses_one_per_line_without_repeats(value, expected):
+    assert rules.evidence_urls(value) == expected
+
+
+@pytest.mark.parametrize("value", ["ftp://a.example/x", "a.example/x", "https://", "mailto:a@b.jp",
+                                   "javascript:alert(1)", "https://a.example/<script>",
+                                   "https://a.example/" + "x" * 2000, {"url": "https://a.example"}])
+def test_evidence_links_refuse_what_is_no_web_address_in_both_languages(value):
+    with pytest.raises(rules.FieldError) as err:
+        rules.evidence_urls(value)
+    assert "根拠資料のURL" in err.value.ja and "vidence link" in err.value.en
+
+
+def test_evidence_links_are_limited_in_number():
+    links = " ".join(f"https://a.example/{n}" for n in range(rules.EVIDENCE_MAX_LINKS + 1))
+    with pytest.raises(rules.FieldError) as err:
+        rules.evidence_urls(links)
+    assert f"上限{rules.EVIDENCE_MAX_LINKS}件" in err.value.ja
+    assert f"at most {rules.EVIDENCE_MAX_LINKS}" in err.value.en
+
+
+def test_indicator_kind_and_direction_take_codes_or_labels_and_name_the_choices():
+    assert rules.indicator_kind("成果指標") == "outcome" and rules.indicator_kind("Output") == "output"
+    assert rules.indicator_direction("lower") == "lower"
+    assert rules.indicator_direction("高いほど良い") == "higher"
+    with pytest.raises(rules.FieldError) as err:
+        rules.indicator_kind("impact")
+    assert "活動指標" in err.value.ja and "output (Output)" in err.value.en
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-03-31", "2025-03-31"), ("2025/3/1", "2025-03-01"), ("２０２５－０３－３１", "2025-03-31")])
+def test_as_of_dates_are_stored_as_iso_dates(value, expected):
+    assert rules.as_of_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "令和7年3月31日", "31/03/2025", "2025-3"])
+def test_an_as_of_date_that_is_no_date_is_refused_in_both_languages(value):
+    with pytest.raises(rules.FieldError) as err:
+        rules.as_of_date(value)
+    assert "年-月-日" in err.value.ja and "year-month-day" in err.value.en

@@ -36,8 +36,8 @@ def progress_record(pkg: dict[str, Any], entry: dict[str, Any], plan: Plan) -> d
         "status_label": labels.label_dict(labels.STATUSES, entry.get("status")),
         "rating": entry.get("rating"),
         "rating_label": labels.label_dict(labels.RATINGS, entry.get("rating")),
-        "summary_ja": entry.get("summary_ja") or "",
-        "summary_en": entry.get("summary_en") or "",
+        **{f: entry.get(f) or "" for f in progress.NARRATIVE_TEXT_FIELDS},
+        "evidence_links": progress.evidence_links(entry.get(progress.EVIDENCE_FIELD)),
         "sample": bool(entry.get("sample")),
     }
 

@@ -55,7 +55,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             out[f"status_{fy}"] = entry["status"]
         if entry.get("rating"):
             out[f"rating_{fy}"] = entry["rating"]
-        text.extend(entry[k] for k in ("summary_ja", "summary_en") if entry.get(k))
+        text.extend(entry[k] for k in progress.NARRATIVE_TEXT_FIELDS if entry.get(k))
     if entries:
         latest = entries[-1]
         out["latest_fiscal_year"] = str(latest["fiscal_year"])

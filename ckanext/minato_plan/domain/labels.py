@@ -32,12 +32,36 @@ RATINGS = {
     "-": ("評価対象外", "Not rated"),
 }
 
+#: What an indicator measures: the initiative's activity (活動指標) or its result (成果指標).
+INDICATOR_KINDS = {
+    "output": ("活動指標", "Output"),
+    "outcome": ("成果指標", "Outcome"),
+}
+
+#: Which way an indicator improves.
+INDICATOR_DIRECTIONS = {
+    "higher": ("高いほど良い", "Higher is better"),
+    "lower": ("低いほど良い", "Lower is better"),
+}
+
 #: The overview's category of an initiative without any recorded progress.
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = Text("記録なし", "No record")
 #: The rating category of an initiative without a rating in a fiscal year (the report's counts).
 NOT_RATED = "no_rating"
 NOT_RATED_LABEL = Text("評価なし", "No rating")
+
+#: The names of a progress entry's narrative fields (:data:`.progress.NARRATIVE_FIELDS`), as the
+#: form and its errors call them.
+NARRATIVE_LABELS = {
+    "summary_ja": Text("実績の概要（日本語）", "Summary of results (Japanese)"),
+    "summary_en": Text("実績の概要（英語）", "Summary of results (English)"),
+    "challenges_ja": Text("課題（日本語）", "Challenges (Japanese)"),
+    "challenges_en": Text("課題（英語）", "Challenges (English)"),
+    "next_steps_ja": Text("今後の方向性（日本語）", "Next steps (Japanese)"),
+    "next_steps_en": Text("今後の方向性（英語）", "Next steps (English)"),
+    "evidence_urls": Text("根拠資料のURL", "Evidence links"),
+}
 
 #: Japanese eras a fiscal year is named in, newest first: (name, first fiscal year). A fiscal
 #: year takes the era in force for most of it: FY2019 (from April 2019) is 令和元年度, FY1989

@@ -149,18 +149,24 @@ def initiative_page(plan: Plan, pkg: dict[str, Any],
 
 
 def timeline(plan: Plan, pkg: dict[str, Any]) -> list[tuple[int, Optional[dict[str, Any]]]]:
-    """Every fiscal year of the plan with its progress entry, or None when none is recorded."""
-    years = {e["fiscal_year"]: e for e in progress.progress_entries(pkg)}
+    """Every fiscal year of the plan with its progress entry (with its :func:`.progress.narrative`
+    as ``narrative``), or None when none is recorded."""
+    years = {e["fiscal_year"]: dict(e, narrative=progress.narrative(e))
+             for e in progress.progress_entries(pkg)}
     return [(fy, years.get(fy)) for fy in plan.fiscal_years]
 
 
 def indicator_rows(plan: Plan, pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    """Indicators with their target and actual value per fiscal year (None when not set)."""
+    """Indicators with their kind, direction and target year, and their values and achievement
+    per fiscal year (:class:`.progress.IndicatorYear`)."""
     return [{
         "name": {"ja": raw.get("name_ja") or "", "en": raw.get("name_en") or ""},
         "unit": raw.get("unit") or "",
         "baseline": blank_to_none(raw.get("baseline")),
         "baseline_fiscal_year": blank_to_none(raw.get("baseline_fiscal_year")),
+        "kind": blank_to_none(raw.get("kind")),
+        "direction": blank_to_none(raw.get("direction")),
+        "target_fiscal_year": optional_int(raw.get("target_fiscal_year")),
         "years": years,
     } for raw, years in zip(progress.indicators(pkg),
                             progress.indicator_years(pkg, plan.fiscal_years))]

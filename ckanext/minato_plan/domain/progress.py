@@ -17,6 +17,7 @@ import dataclasses
 import re
 from typing import Any, Callable, Generic, Iterable, Optional, TypeVar
 
+from . import achievement
 from .labels import NO_RECORD, STATUSES
 from .plan import Guideline, Measure, Plan
 from .text import clean_text, is_blank, is_true, load_json, optional_int
@@ -38,13 +39,55 @@ def progress_entries(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: e["fiscal_year"])
 
 
+#: The yearly narrative of a progress entry, each in Japanese and English: the results
+#: (実績, ``summary_*``), the challenges (課題) and the next steps (今後の方向性).
+NARRATIVE_TEXT_FIELDS = ("summary_ja", "summary_en", "challenges_ja", "challenges_en",
+                         "next_steps_ja", "next_steps_en")
+#: The evidence of a year's results: web addresses, one per line (:func:`evidence_links`).
+EVIDENCE_FIELD = "evidence_urls"
+NARRATIVE_FIELDS = (*NARRATIVE_TEXT_FIELDS, EVIDENCE_FIELD)
+#: The fields staff set in a progress entry, besides its fiscal year.
+ENTRY_FIELDS = ("status", "rating", *NARRATIVE_FIELDS, "sample")
+
+
+def evidence_links(value: Any) -> list[str]:
+    """The evidence addresses of a stored ``evidence_urls`` value (text, one address per line,
+    or a list), in their order."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if not is_blank(v)]
+    return [line.strip() for line in str(value or "").split() if line.strip()]
+
+
+def evidence_text(value: Any) -> str:
+    """The evidence addresses of ``value`` as stored and downloaded: one per line."""
+    return "\n".join(evidence_links(value))
+
+
+#: The parts of a year's narrative (:func:`narrative`) and the fields holding them.
+NARRATIVE_PARTS = (("results", "summary"), ("challenges", "challenges"),
+                   ("next_steps", "next_steps"))
+
+
+def narrative(entry: dict[str, Any]) -> dict[str, Any]:
+    """A progress entry's narrative: ``results``, ``challenges`` and ``next_steps`` as
+    ``{"ja", "en"}`` texts (empty where not written), ``evidence`` its links."""
+    out: dict[str, Any] = {
+        part: {lang: clean_text(entry.get(f"{field}_{lang}")) for lang in ("ja", "en")}
+        for part, field in NARRATIVE_PARTS}
+    out["evidence"] = evidence_links(entry.get(EVIDENCE_FIELD))
+    return out
+
+
 def comparable_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A progress entry with exactly the fields staff set, normalised, for comparing a stored
     entry with a new one."""
-    return {"fiscal_year": int(entry["fiscal_year"]), "status": entry.get("status") or "",
-            "rating": entry.get("rating") or "", "summary_ja": clean_text(entry.get("summary_ja")),
-            "summary_en": clean_text(entry.get("summary_en")),
-            "sample": is_true(entry.get("sample"))}
+    out: dict[str, Any] = {"fiscal_year": int(entry["fiscal_year"]),
+                           "status": entry.get("status") or "",
+                           "rating": entry.get("rating") or ""}
+    out.update({f: clean_text(entry.get(f)) for f in NARRATIVE_TEXT_FIELDS})
+    out[EVIDENCE_FIELD] = evidence_text(entry.get(EVIDENCE_FIELD))
+    out["sample"] = is_true(entry.get("sample"))
+    return out
 
 
 def indicators(pkg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,8 +99,9 @@ def indicators(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 #: A per-year key of an indicator in the form before ``indicator_values`` (``target_2023``).
 LEGACY_YEAR_KEY = re.compile(r"^(target|actual)_([0-9]{4})$")
 
-#: The value fields of an ``indicator_values`` entry.
-VALUE_FIELDS = ("target", "actual")
+#: The value fields of an ``indicator_values`` entry: the target and actual values, the date
+#: the actual value was measured and where it comes from.
+VALUE_FIELDS = ("target", "actual", "as_of", "source")
 
 
 def _legacy_values(raw_indicators: Any) -> list[dict[str, Any]]:
@@ -93,15 +137,35 @@ def indicator_values(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     return [found[k] for k in sorted(found)]
 
 
+@dataclasses.dataclass(frozen=True)
+class IndicatorYear:
+    """An indicator's values in one fiscal year (None where not recorded) and the achievement
+    they make."""
+    fiscal_year: int
+    target: Any
+    actual: Any
+    as_of: Any
+    source: Any
+    achievement: achievement.Achievement
+
+
 def indicator_years(pkg: dict[str, Any], fiscal_years: Iterable[int]
-                    ) -> list[list[tuple[int, Any, Any]]]:
-    """For each indicator of ``pkg`` in order: (fiscal year, target, actual) of every year of
-    ``fiscal_years``, None where no value is recorded."""
+                    ) -> list[list[IndicatorYear]]:
+    """For each indicator of ``pkg`` in order: its :class:`IndicatorYear` of every year of
+    ``fiscal_years``."""
     values = {(e["indicator"], e["fiscal_year"]): e for e in indicator_values(pkg)}
     years = list(fiscal_years)
-    return [[(fy, values.get((position, fy), {}).get("target"),
-              values.get((position, fy), {}).get("actual")) for fy in years]
-            for position in range(1, len(indicators(pkg)) + 1)]
+    out = []
+    for position, indicator in enumerate(indicators(pkg), start=1):
+        row = []
+        for fy in years:
+            found = values.get((position, fy), {})
+            row.append(IndicatorYear(fy, found.get("target"), found.get("actual"),
+                                     found.get("as_of"), found.get("source"),
+                                     achievement.of(indicator, found.get("target"),
+                                                    found.get("actual"))))
+        out.append(row)
+    return out
 
 
 def split_legacy_indicators(pkg: dict[str, Any]) -> Optional[dict[str, Any]]:

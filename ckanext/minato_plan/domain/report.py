@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Optional
 
-from . import progress
+from . import achievement, progress
 from .labels import NO_RECORD, NOT_RATED, RATINGS
 from .plan import Guideline, Measure, Plan
-from .text import blank_to_none, clean_text, optional_int, text_dict, translated
+from .text import blank_to_none, optional_int, text_dict, translated
 
 #: The rating columns of a report's counts, the last for an initiative without a rating.
 RATING_CATEGORIES = (*RATINGS, NOT_RATED)
@@ -30,6 +30,8 @@ class IndicatorLine:
     target: Any
     actual: Any
     previous_actual: Any
+    kind: Optional[str] = None
+    achievement: achievement.Achievement = achievement.Achievement(None, None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,10 +70,14 @@ class ReportInitiative:
         return (self.previous or {}).get("rating") or NOT_RATED
 
     @property
+    def narrative(self) -> dict[str, Any]:
+        """The year's results, challenges, next steps and evidence
+        (:func:`.progress.narrative`)."""
+        return progress.narrative(self.current or {})
+
+    @property
     def summary(self) -> dict[str, str]:
-        entry = self.current or {}
-        return {lang: clean_text(entry.get(f"summary_{lang}")) for lang in ("ja", "en")
-                if clean_text(entry.get(f"summary_{lang}"))}
+        return {lang: text for lang, text in self.narrative["results"].items() if text}
 
     @property
     def sample(self) -> bool:
@@ -197,7 +203,9 @@ def _indicator_lines(plan: Plan, pkg: dict[str, Any], fiscal_year: int) -> list[
             baseline=blank_to_none(raw.get("baseline")),
             baseline_fiscal_year=blank_to_none(raw.get("baseline_fiscal_year")),
             target=this_year.get("target"), actual=this_year.get("actual"),
-            previous_actual=values.get((position, fiscal_year - 1), {}).get("actual")))
+            previous_actual=values.get((position, fiscal_year - 1), {}).get("actual"),
+            kind=blank_to_none(raw.get("kind")),
+            achievement=achievement.of(raw, this_year.get("target"), this_year.get("actual"))))
     return lines
 
 

@@ -19,7 +19,7 @@ import dataclasses
 from typing import Any, Iterable, Mapping, Optional
 
 from .labels import fiscal_year_label
-from .progress import comparable_entry
+from .progress import ENTRY_FIELDS, comparable_entry
 from .text import Text
 
 DRAFT = "draft"
@@ -67,7 +67,7 @@ _MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 #: The fields of a progress entry a draft holds.
-DRAFT_FIELDS = ("status", "rating", "summary_ja", "summary_en")
+DRAFT_FIELDS = tuple(f for f in ENTRY_FIELDS if f != "sample")
 #: The longest note of a return or a comment, in characters.
 MAX_NOTE_CHARS = 4000
 

@@ -5,6 +5,7 @@ and the API filters use them directly, so a value is judged the same way everywh
 """
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -73,6 +74,31 @@ def rating(value: Any) -> str:
     return _choice(value, labels.RATINGS, "評価", "Rating")
 
 
+def indicator_kind(value: Any) -> str:
+    return _choice(value, labels.INDICATOR_KINDS, "指標の種類", "Indicator kind")
+
+
+def indicator_direction(value: Any) -> str:
+    return _choice(value, labels.INDICATOR_DIRECTIONS, "指標の向き", "Direction")
+
+
+def as_of_date(value: Any) -> str:
+    """The date an actual value was measured, as ``YYYY-MM-DD`` (``2024/3/31`` accepted)."""
+    text = "" if value is None else str(value).strip().translate(_FULL_WIDTH_DATE)
+    match = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", text)
+    try:
+        if not match:
+            raise ValueError(text)
+        return datetime.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        raise FieldError(
+            f"時点は年-月-日の日付で入力してください（例: 2024-03-31、入力値: {text[:40]!r}）。",
+            f"Give the date as year-month-day (e.g. 2024-03-31; got {text[:40]!r}).")
+
+
+_FULL_WIDTH_DATE = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+
 def new_or_continued(value: Any) -> str:
     return _choice(value, labels.NEW_OR_CONTINUED, "新規・継続の区分", "New or continued")
 
@@ -132,6 +158,40 @@ def email(value: Any) -> Optional[str]:
             f"メールアドレスの形式ではありません（例: name@example.jp、入力値: {address[:80]!r}）。",
             f"Not an e-mail address (e.g. name@example.jp; got {address[:80]!r}).")
     return address
+
+
+#: The most evidence links of one fiscal year's progress, and the longest address.
+EVIDENCE_MAX_LINKS = 10
+URL_MAX_CHARS = 2000
+_URL = re.compile(r"https?://[^\s/?#<>\"'`{}|\\^]+(?:[/?#][^\s<>\"`{}|\\^]*)?", re.IGNORECASE)
+
+
+def evidence_urls(value: Any) -> str:
+    """A fiscal year's evidence links as stored: web addresses (``http`` or ``https``), one per
+    line, duplicates dropped; given one per line, separated by spaces, or as a list. ``""``
+    when blank."""
+    if isinstance(value, (list, tuple)):
+        parts = [str(v).strip() for v in value if not text_rules.is_blank(v)]
+    elif isinstance(value, dict):
+        raise FieldError("根拠資料のURLは1行に1件ずつ入力してください。",
+                         "Give the evidence links as text, one address per line.")
+    else:
+        parts = str(value or "").split()
+    links: list[str] = []
+    for position, link in enumerate(parts, start=1):
+        if len(link) > URL_MAX_CHARS or not _URL.fullmatch(link):
+            raise FieldError(
+                f"根拠資料のURLの{position}件目がhttp://またはhttps://で始まるURLではありません"
+                f"（入力値: {link[:80]!r}）。1行に1件ずつ入力してください。",
+                f"Evidence link {position} is not a web address starting with http:// or "
+                f"https:// (got {link[:80]!r}). Give one address per line.")
+        if link not in links:
+            links.append(link)
+    if len(links) > EVIDENCE_MAX_LINKS:
+        raise FieldError(
+            f"根拠資料のURLが多すぎます（{len(links)}件、上限{EVIDENCE_MAX_LINKS}件）。",
+            f"Too many evidence links ({len(links)}, at most {EVIDENCE_MAX_LINKS}).")
+    return "\n".join(links)
 
 
 _C0_NAMES = ("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT",

@@ -41,7 +41,7 @@ from ckan.plugins import toolkit as tk
 
 from .. import config
 from ..dcat import cache as dcat_cache
-from ..domain import api
+from ..domain import api, labels, progress
 from ..domain.progress_upload import changes as upload_changes
 from ..domain.progress_upload import parsing as upload_parsing
 from ..domain.text import clean_text, is_blank
@@ -123,7 +123,9 @@ def minato_plan_progress_list(context, data_dict):
         ``initiative_id``, ``initiative_no``, ``initiative_name`` (ja/en), ``dataset_name``,
         ``guideline_no``, ``measure_code``, ``fiscal_year``, ``fiscal_year_label`` (ja/en),
         ``status`` and ``status_label`` (ja/en), ``rating`` and ``rating_label`` (ja/en),
-        ``summary_ja``, ``summary_en`` and ``sample``."""
+        ``summary_ja``, ``summary_en`` (the results), ``challenges_ja``, ``challenges_en``,
+        ``next_steps_ja``, ``next_steps_en``, ``evidence_links`` (a list of addresses) and
+        ``sample``."""
     tk.check_access("minato_plan_progress_list", context, data_dict)
     plan = _plan_param(data_dict)
     filters, errors = api.progress_filters(data_dict, plan)
@@ -467,6 +469,11 @@ def minato_plan_evaluation_show(context, data_dict):
     }
 
 
+def _narrative_check(field: str):
+    label = labels.NARRATIVE_LABELS[field]
+    return lambda v: rules.free_text(clean_text(v), config.max_text_chars(), label.ja, label.en)
+
+
 def draft_values(data_dict: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A draft's status, rating and summaries from ``data_dict``, and the errors by field."""
     values: dict[str, Any] = {}
@@ -474,10 +481,8 @@ def draft_values(data_dict: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
     checks = {
         "status": lambda v: rules.status(v),
         "rating": lambda v: rules.rating(v if not is_blank(v) else "-"),
-        "summary_ja": lambda v: rules.free_text(clean_text(v), config.max_text_chars(),
-                                                "実績の概要（日本語）", "The Japanese summary"),
-        "summary_en": lambda v: rules.free_text(clean_text(v), config.max_text_chars(),
-                                                "実績の概要（英語）", "The English summary"),
+        **{field: _narrative_check(field) for field in progress.NARRATIVE_TEXT_FIELDS},
+        progress.EVIDENCE_FIELD: rules.evidence_urls,
     }
     for field, check in checks.items():
         value = data_dict.get(field)
@@ -503,6 +508,10 @@ def minato_plan_draft_update(context, data_dict):
     :param rating: ``A``, ``B``, ``C`` or ``-`` (default)
     :param summary_ja: the year's summary in Japanese (optional)
     :param summary_en: the year's summary in English (optional)
+    :param challenges_ja: the challenges found, in Japanese (optional); ``challenges_en`` in
+        English
+    :param next_steps_ja: the next steps, in Japanese (optional); ``next_steps_en`` in English
+    :param evidence_urls: web addresses of the evidence, one per line or a list (optional)
     :returns: ``state`` of the year, ``saved`` (whether a draft is kept)"""
     tk.check_access("minato_plan_draft_update", context, data_dict)
     _review_on()

@@ -25,7 +25,8 @@ from .official import minato_official
 __all__ = [
     "minato_fiscal_year", "minato_status", "minato_rating", "minato_initiative_no",
     "minato_guideline_no", "minato_measure_code", "minato_new_or_continued", "minato_plan_page",
-    "minato_email",
+    "minato_email", "minato_evidence_urls", "minato_indicator_kind",
+    "minato_indicator_direction", "minato_as_of_date",
     "minato_required", "minato_optional", "minato_int_output", "minato_number",
     "minato_text", "minato_boolean", "minato_whole_number",
     "minato_translated", "minato_translated_output", "minato_initiative_checks",
@@ -88,6 +89,10 @@ minato_measure_code = _wrap_in_plan(rules.measure_code)
 minato_new_or_continued = _wrap(rules.new_or_continued)
 minato_plan_page = _wrap(rules.plan_page)
 minato_email = _wrap(rules.email)
+minato_evidence_urls = _wrap(rules.evidence_urls)
+minato_indicator_kind = _wrap(rules.indicator_kind)
+minato_indicator_direction = _wrap(rules.indicator_direction)
+minato_as_of_date = _wrap(rules.as_of_date)
 
 
 def minato_required(key, data, errors, context):

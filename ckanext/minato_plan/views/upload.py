@@ -107,6 +107,11 @@ def _show(token: str) -> dict[str, Any]:
 def _field_name(field: str) -> str:
     names = {"status": tk._("status"), "rating": tk._("rating"),
              "summary_ja": tk._("summary (Japanese)"), "summary_en": tk._("summary (English)"),
+             "challenges_ja": tk._("challenges (Japanese)"),
+             "challenges_en": tk._("challenges (English)"),
+             "next_steps_ja": tk._("next steps (Japanese)"),
+             "next_steps_en": tk._("next steps (English)"),
+             "evidence_urls": tk._("evidence links"),
              "sample": tk._("sample data")}
     return names.get(field, field)
 

@@ -13,7 +13,7 @@ from ckan.tests import factories
 
 from support.plan_names import initiative_name
 from support.progress_csv import build, row
-from support.staff import ctx, entry, member
+from support.staff import clear_evaluation, ctx, entry, member
 
 FY = 2026
 pytestmark = [pytest.mark.usefixtures("plan_in_place"),
@@ -34,18 +34,9 @@ def action(name, user, **data):
     return tk.get_action(name)(ctx(user), data)
 
 
-def _clear_year(fiscal_year=FY):
-    """Each test starts its year from nothing (the shared plan keeps earlier tests' rows)."""
-    from ckanext.minato_plan.model import evaluation, progress_draft, review_event
-
-    for table in (progress_draft, review_event, evaluation):
-        model.Session.execute(table.delete().where(table.c.fiscal_year == fiscal_year))
-    model.Session.commit()
-
-
 @pytest.fixture(autouse=True)
 def clean_year():
-    _clear_year()
+    clear_evaluation(FY)
     yield
 
 

@@ -131,6 +131,11 @@ def _expected(table, lang):
                     fiscal_year_label=f"令和{fy - 2018}年度" if ja else f"FY{fy}",
                     status=STATUSES[e["status"]][0] if ja else e["status"], rating=e["rating"],
                     summary_ja=e.get("summary_ja") or None, summary_en=e.get("summary_en") or None,
+                    challenges_ja=e.get("challenges_ja") or None,
+                    challenges_en=e.get("challenges_en") or None,
+                    next_steps_ja=e.get("next_steps_ja") or None,
+                    next_steps_en=e.get("next_steps_en") or None,
+                    evidence_urls=e.get("evidence_urls") or None,
                     sample=bool(e.get("sample"))))
         else:
             values = {(int(v["indicator"]), int(v["fiscal_year"])): v
@@ -149,8 +154,25 @@ def _expected(table, lang):
                         fiscal_year=fy,
                         fiscal_year_label=f"令和{fy - 2018}年度" if ja else f"FY{fy}",
                         target=number(value.get("target")),
-                        actual=number(value.get("actual"))))
+                        actual=number(value.get("actual")),
+                        kind=ind.get("kind") or None, direction=ind.get("direction") or None,
+                        target_fiscal_year=ind.get("target_fiscal_year") or None,
+                        actual_as_of=value.get("as_of") or None,
+                        actual_source=value.get("source") or None,
+                        **_achievement(number(ind.get("baseline")), number(value.get("target")),
+                                       number(value.get("actual")))))
     return out
+
+
+def _achievement(baseline, target, actual):
+    """The achievement columns of an indicator where higher is better, as the column dictionary
+    defines them."""
+    if target is None or actual is None or target == (baseline or 0):
+        return {"achievement_percent": None, "judgement": None}
+    share = (actual - baseline) / (target - baseline) if baseline is not None else actual / target
+    percent = (share * 100).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+    grade = "A" if percent >= 100 else "B" if percent >= 80 else "C"
+    return {"achievement_percent": percent, "judgement": grade}
 
 
 def _parse_csv(table, text, lang):

@@ -109,7 +109,8 @@ class TestReportPage:
         assert "所管課 情報政策課" in first and "全ての申請をオンライン化した" in first
         assert "(実施中から)" in first
         indicator = [_text(c) for c in soup.select("#initiative-1 .minato-report-indicators td")]
-        assert indicator == ["100 (令和2年度)", "300", "320", "210"]
+        # (320 - 100) / (300 - 100): 110 %, judged A beside the staff's rating
+        assert indicator == ["100 (令和2年度)", "300", "320", "210", "110.0%", "A 達成"]
         assert "所管課 未入力" in _text(soup.select_one("#initiative-2"))
         years = [_text(li) for li in soup.select(".minato-report-nav li")]
         assert years[:3] == ["令和3年度", "令和4年度", "令和5年度"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import ckan.model as model
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 from support.plan_names import initiative_name
-from support.staff import ctx, entry, member
+from support.staff import clear_evaluation, ctx, entry, member
 
 FY = 2025
 pytestmark = [pytest.mark.usefixtures("plan_in_place"),
@@ -18,11 +17,7 @@ pytestmark = [pytest.mark.usefixtures("plan_in_place"),
 
 @pytest.fixture(autouse=True)
 def clean_year():
-    from ckanext.minato_plan.model import evaluation, progress_draft, review_event
-
-    for table in (progress_draft, review_event, evaluation):
-        model.Session.execute(table.delete().where(table.c.fiscal_year == FY))
-    model.Session.commit()
+    clear_evaluation(FY)
 
 
 def as_user(user):

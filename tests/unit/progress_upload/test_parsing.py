@@ -227,7 +227,8 @@ def test_new_fiscal_year_lists_each_field_from_nothing():
         ("summary_en", None, "")}
     assert result.progress["minato-plan-initiative-27"] == [
         {"fiscal_year": 2023, "status": "in_progress", "rating": "B", "summary_ja": "公開",
-         "summary_en": "", "sample": False}]
+         "summary_en": "", "challenges_ja": "", "challenges_en": "", "next_steps_ja": "",
+         "next_steps_en": "", "evidence_urls": "", "sample": False}]
     assert result.versions == {"minato-plan-initiative-27": "2024-01-01T00:00:00.000001"}
 
 
@@ -281,3 +282,52 @@ def test_apostrophe_of_the_download_is_removed():
     # The download writes "'-3%" for a summary starting with "-" (not a formula in Excel).
     parsed = parse(build([row(1, 2021, summary_ja="'-3%の削減", summary_en="'=SUM")]))
     assert (parsed.entries[0].summary_ja, parsed.entries[0].summary_en) == ("-3%の削減", "=SUM")
+
+
+# --- the yearly narrative -----------------------------------------------------------------------
+
+def test_the_narrative_columns_are_read_and_evidence_kept_one_link_per_line():
+    data = build([row(27, 2023, challenges_ja="人手不足", challenges_en="Staffing",
+                      next_steps_ja="委託を検討", next_steps_en="Consider outsourcing",
+                      evidence_urls="https://www.city.minato.tokyo.jp/a.html "
+                                    "https://www.city.minato.tokyo.jp/b.pdf")], lang="en")
+    entry = parse(data).entries[0]
+    assert (entry.challenges_ja, entry.challenges_en) == ("人手不足", "Staffing")
+    assert (entry.next_steps_ja, entry.next_steps_en) == ("委託を検討", "Consider outsourcing")
+    assert entry.evidence_urls == ("https://www.city.minato.tokyo.jp/a.html\n"
+                                   "https://www.city.minato.tokyo.jp/b.pdf")
+    assert upload.Entry.from_dict(entry.as_dict(), load_plan()) == entry
+
+
+@pytest.mark.parametrize("value", ["www.city.minato.tokyo.jp", "javascript:alert(1)",
+                                   "https://ok.example/ ftp://files.example/x"])
+def test_an_evidence_link_that_is_no_web_address_names_its_row_column_and_position(value):
+    rows = [row(1, 2021), row(2, 2021, evidence_urls=value)]
+    problem = next(p for p in parse(build(rows)).problems if p.column == "evidence_urls")
+    assert problem.row == 3 and problem.header == "根拠資料URL"
+    assert "http://" in problem.ja and "http://" in problem.en
+    position = len(value.split())
+    assert f"{position}件目" in problem.ja and f"Evidence link {position}" in problem.en
+
+
+def test_a_file_without_the_narrative_columns_keeps_the_stored_narrative():
+    keys = [c.key for c in PROGRESS_COLUMNS if c.key not in upload.OPTIONAL_COLUMNS]
+    existing = [{"fiscal_year": 2023, "status": "in_progress", "rating": "B",
+                 "summary_ja": "", "summary_en": "", "challenges_ja": "予算",
+                 "next_steps_en": "Scale up", "evidence_urls": "https://a.example/r"}]
+    parsed = parse(build([row(27, 2023, rating="A")], columns=keys))
+    assert parsed.ok and parsed.entries[0].challenges_ja is None
+    result = changes.compute_changes(parsed.entries, _current(existing))
+    assert [(c.field, c.old, c.new) for c in result.changes] == [("rating", "B", "A")]
+    stored = result.progress["minato-plan-initiative-27"][0]
+    assert (stored["challenges_ja"], stored["next_steps_en"], stored["evidence_urls"]) == (
+        "予算", "Scale up", "https://a.example/r")
+
+
+def test_a_narrative_written_in_the_file_replaces_the_stored_one_field_by_field():
+    existing = [{"fiscal_year": 2023, "status": "in_progress", "rating": "B",
+                 "challenges_ja": "予算"}]
+    entries = parse(build([row(27, 2023, challenges_ja="", next_steps_ja="拡大")])).entries
+    result = changes.compute_changes(entries, _current(existing))
+    assert [(c.field, c.old, c.new) for c in result.changes] == [
+        ("challenges_ja", "予算", ""), ("next_steps_ja", "", "拡大")]

@@ -28,7 +28,9 @@ def test_progress_columns_follow_the_contract_with_the_upload():
         ("initiative_id", "取組ID"), ("initiative_no", "取組番号"), ("initiative_name", "取組名"),
         ("fiscal_year", "年度"), ("fiscal_year_label", "年度表記"), ("status", "実施状況"),
         ("rating", "進捗評価"), ("summary_ja", "実績の概要"), ("summary_en", "実績の概要（英語）"),
-        ("sample", "サンプルデータ")]
+        ("challenges_ja", "課題"), ("challenges_en", "課題（英語）"),
+        ("next_steps_ja", "今後の方向性"), ("next_steps_en", "今後の方向性（英語）"),
+        ("evidence_urls", "根拠資料URL"), ("sample", "サンプルデータ")]
     for column in columns.PROGRESS_COLUMNS:
         assert column.en == column.key and column.type and column.description_ja \
             and column.description_en
@@ -95,6 +97,29 @@ def test_indicators_have_one_row_per_indicator_and_fiscal_year_with_exact_number
     assert (rows[0]["target"], rows[0]["actual"]) == (decimal.Decimal("10"),
                                                       decimal.Decimal("12.25"))
     assert rows[5]["fiscal_year"] == 2026 and rows[5]["target"] is None
+    # (12.25 - -3.50) / (10 - -3.50) = 116.7 %
+    assert rows[0]["achievement_percent"] == decimal.Decimal("116.7")
+    assert rows[0]["judgement"] == "A" and rows[5]["judgement"] is None
+
+
+@pytest.mark.parametrize("lang, kind, direction", [("ja", "成果指標", "低いほど良い"),
+                                                   ("en", "outcome", "lower")])
+def test_indicator_rows_give_kind_direction_target_year_date_source_and_judgement(
+        lang, kind, direction):
+    pkgs = records.initiative_dataset_dicts(load_plan())
+    pkgs[4]["indicators"] = [{"name_ja": "待ち時間", "kind": "outcome", "direction": "lower",
+                              "target_fiscal_year": "2026"}]
+    pkgs[4]["indicator_values"] = [{"indicator": 1, "fiscal_year": 2024, "target": "10",
+                                    "actual": "14", "as_of": "2025-03-31", "source": "窓口調査"}]
+    rows = list(table_rows.rows("indicators", pkgs, lang, load_plan()))
+    row = next(r for r in rows if r["fiscal_year"] == 2024)
+    assert (row["kind"], row["direction"], row["target_fiscal_year"]) == (kind, direction, 2026)
+    assert (row["actual_as_of"], row["actual_source"]) == ("2025-03-31", "窓口調査")
+    assert row["achievement_percent"] == decimal.Decimal("71.4") and row["judgement"] == "C"
+    table = columns.INDICATORS
+    for key in ("kind", "direction", "judgement"):
+        allowed = table.column(key).enum_ja if lang == "ja" else table.column(key).enum_en
+        assert row[key] in allowed
 
 
 @pytest.mark.parametrize("value", [

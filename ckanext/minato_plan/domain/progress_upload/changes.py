@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Mapping, Optional
 
-from ..progress import comparable_entry
+from ..progress import NARRATIVE_TEXT_FIELDS, comparable_entry
 from ..tables.cp932 import to_cp932
 from ..text import clean_text
-from .parsing import PROGRESS_FIELDS, Entry, Problem
+from .parsing import OPTIONAL_COLUMNS, PROGRESS_FIELDS, Entry, Problem
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,13 +82,17 @@ def compute_changes(entries: Iterable[Entry], current: Mapping[int, Mapping[str,
         for entry in sorted(grouped[number], key=lambda e: e.fiscal_year):
             new = entry.progress()
             old = existing.get(entry.fiscal_year)
+            for field, value in list(new.items()):
+                if value is None:
+                    new[field] = "" if old is None else old[field]
             if old is not None:
-                for text_field in ("summary_ja", "summary_en"):
+                for text_field in NARRATIVE_TEXT_FIELDS:
                     if _same_text(old[text_field], new[text_field], encoding):
                         new[text_field] = old[text_field]
             fields = [f for f in PROGRESS_FIELDS if old is None or old[f] != new[f]]
             if old is None:
-                fields = [f for f in PROGRESS_FIELDS if f != "sample" or new["sample"]]
+                fields = [f for f in PROGRESS_FIELDS
+                          if new[f] or (f != "sample" and f not in OPTIONAL_COLUMNS)]
             if not fields:
                 result.unchanged_rows += 1
                 continue

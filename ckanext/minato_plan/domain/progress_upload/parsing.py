@@ -17,7 +17,7 @@ import io
 import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from .. import identifiers, labels, rules
+from .. import identifiers, labels, progress, rules
 from ..plan import Plan
 from ..tables.columns import PROGRESS_COLUMNS
 from ..tables.csv_safety import neutralise_cell, restore_cell
@@ -29,7 +29,11 @@ DEFAULT_MAX_CELL_CHARS = 4_000
 DEFAULT_MAX_PROBLEMS = 100
 
 # The progress fields an upload sets; the other columns identify the row or are derived.
-PROGRESS_FIELDS = ("status", "rating", "summary_ja", "summary_en", "sample")
+PROGRESS_FIELDS = progress.ENTRY_FIELDS
+#: Columns a file may leave out (a file downloaded before they existed): the stored values of
+#: an absent column are kept.
+OPTIONAL_COLUMNS = tuple(f for f in progress.NARRATIVE_FIELDS
+                         if f not in ("summary_ja", "summary_en"))
 
 
 
@@ -85,11 +89,16 @@ class Entry:
     summary_ja: str
     summary_en: str
     sample: bool
+    # None: the file has no such column (:data:`OPTIONAL_COLUMNS`), the stored value stays.
+    challenges_ja: Optional[str] = None
+    challenges_en: Optional[str] = None
+    next_steps_ja: Optional[str] = None
+    next_steps_en: Optional[str] = None
+    evidence_urls: Optional[str] = None
 
     def progress(self) -> dict[str, Any]:
-        return {"fiscal_year": self.fiscal_year, "status": self.status, "rating": self.rating,
-                "summary_ja": self.summary_ja, "summary_en": self.summary_en,
-                "sample": self.sample}
+        return {"fiscal_year": self.fiscal_year,
+                **{f: getattr(self, f) for f in PROGRESS_FIELDS}}
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -107,6 +116,7 @@ class Entry:
             summary_ja=clean_text(data.get("summary_ja")),
             summary_en=clean_text(data.get("summary_en")),
             sample=rules.boolean(data.get("sample")),
+            **_optional_values(data),
         )
 
 
@@ -121,6 +131,21 @@ class ParsedUpload:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _optional_values(values: Mapping[str, Any]) -> dict[str, Optional[str]]:
+    """The optional columns' values of a row (None for an absent column); the evidence links
+    are checked by :func:`rules.evidence_urls`."""
+    out: dict[str, Optional[str]] = {}
+    for key in OPTIONAL_COLUMNS:
+        value = values.get(key)
+        if value is None:
+            out[key] = None
+        elif key == progress.EVIDENCE_FIELD:
+            out[key] = rules.evidence_urls(value)
+        else:
+            out[key] = clean_text(value)
+    return out
 
 
 class UploadError(ValueError):
@@ -260,7 +285,8 @@ def _header_map(header: Sequence[str]) -> tuple[dict[str, int], Optional[str], l
                 f"{index + 1}).", row=1, column=column.key, header=name))
             continue
         positions[column.key] = index
-    missing = [c for c in PROGRESS_COLUMNS if c.key not in positions]
+    missing = [c for c in PROGRESS_COLUMNS
+               if c.key not in positions and c.key not in OPTIONAL_COLUMNS]
     if missing:
         problems.append(Problem(
             "必要な列がありません: " + "、".join(c.ja for c in missing) + "。",
@@ -374,12 +400,14 @@ def _row_values(row_no: int, cells: list[str], positions: dict[str, int], header
     status = checked("status", rules.status)
     rating = checked("rating", rules.rating)
     sample = checked("sample", rules.boolean)
+    checked(progress.EVIDENCE_FIELD, rules.evidence_urls)
     _check_identity(values, number, fiscal_year, report, plan)
     if report.problems or None in (number, fiscal_year, status, rating, sample):
         return None, report.problems
     return Entry(row=row_no, initiative_no=number, fiscal_year=fiscal_year, status=status,
                  rating=rating, summary_ja=clean_text(values.get("summary_ja")),
-                 summary_en=clean_text(values.get("summary_en")), sample=sample), []
+                 summary_en=clean_text(values.get("summary_en")), sample=sample,
+                 **_optional_values(values)), []
 
 
 def parse(data: bytes, plan: Plan, *, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -16,9 +16,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from .. import identifiers, labels
+from .. import achievement, identifiers, labels, rules
 from ..plan import Plan, load_plan
-from ..text import LANGUAGES  # noqa: F401 (the tables' header languages)
+from ..text import LANGUAGES
 
 @dataclasses.dataclass(frozen=True)
 class Column:
@@ -47,6 +47,16 @@ class Column:
 
     def header(self, lang: str) -> str:
         return self.ja if lang == "ja" else self.en
+
+
+def narrative_column(part: str, header_ja: str, what_ja: str, what_en: str, lang: str
+                     ) -> Column:
+    """The column of one part of a progress entry's narrative in one language
+    (``<part>_<lang>``): optional free text."""
+    language_ja, language_en = ("日本語", "Japanese") if lang == "ja" else ("英語", "English")
+    return Column(f"{part}_{lang}", header_ja if lang == "ja" else f"{header_ja}（英語）",
+                  f"{part}_{lang}", "string", False, f"{what_ja}（{language_ja}）。",
+                  f"{what_en}, in {language_en}.", example="")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,16 +191,21 @@ def _build(plan: Plan) -> dict[str, Table]:
             "\"-\" is a value meaning not rated and is written as a bare \"-\" in the CSV too "
             "(it is not a formula).",
             example="B", enum_ja=ratings, enum_en=ratings),
+        *(narrative_column(key, header, what_ja, what_en, lang)
+          for key, header, what_ja, what_en in (
+              ("summary", "実績の概要", "その年度の実績の概要", "Summary of that fiscal year's results"),
+              ("challenges", "課題", "その年度に明らかになった課題",
+               "The challenges found in that fiscal year"),
+              ("next_steps", "今後の方向性", "課題を踏まえた今後の方向性",
+               "The next steps in the light of the challenges"))
+          for lang in LANGUAGES),
         Column(
-            "summary_ja", "実績の概要", "summary_ja", "string", False,
-            "その年度の実績の概要（日本語）。",
-            "Summary of that fiscal year's results, in Japanese.",
-            example=""),
-        Column(
-            "summary_en", "実績の概要（英語）", "summary_en", "string", False,
-            "その年度の実績の概要（英語）。",
-            "Summary of that fiscal year's results, in English.",
-            example=""),
+            "evidence_urls", "根拠資料URL", "evidence_urls", "string", False,
+            "実績の根拠となる資料のURL（http://またはhttps://）。複数の場合は改行か空白で区切ります"
+            f"（{rules.EVIDENCE_MAX_LINKS}件まで）。",
+            "Web addresses (http:// or https://) of the documents evidencing the results, "
+            f"separated by line breaks or spaces (at most {rules.EVIDENCE_MAX_LINKS}).",
+            example="https://www.city.minato.tokyo.jp/"),
         Column(
             "sample", "サンプルデータ", "sample", "boolean", True,
             "架空のサンプルデータの行は「true」、それ以外は「false」。サンプルデータは区が公表した"
@@ -199,6 +214,13 @@ def _build(plan: Plan) -> dict[str, Table]:
             "published by the ward.",
             example="false", enum_ja=("true", "false"), enum_en=("true", "false")),
     )
+
+    kinds_ja = tuple(ja for ja, _en in labels.INDICATOR_KINDS.values())
+    kinds_en = tuple(labels.INDICATOR_KINDS)
+    directions_ja = tuple(ja for ja, _en in labels.INDICATOR_DIRECTIONS.values())
+    directions_en = tuple(labels.INDICATOR_DIRECTIONS)
+    judgements = tuple(grade for _least, grade in achievement.JUDGEMENT_THRESHOLDS) + (
+        achievement.BELOW_THRESHOLDS,)
 
     # --- 計画体系 (structure): one row per initiative ----------------------------------------------
 
@@ -327,6 +349,26 @@ def _build(plan: Plan) -> dict[str, Table]:
             "baseline_fiscal_year", "基準年度", "baseline_fiscal_year", "string", False,
             "基準値の年度（入力されたとおり）。", "Fiscal year of the baseline, as entered.",
             example="2020"),
+        Column(
+            "kind", "指標の種類", "kind", "string", False,
+            "活動指標（取組の実施量）か成果指標（取組による変化）か。日本語版は「活動指標」「成果指標」、"
+            "英語版は output, outcome。未設定の場合は空欄。",
+            "Whether the indicator counts what the initiative does or what changes because of it: "
+            "活動指標/成果指標 in the Japanese variant, output/outcome in the English variant; "
+            "empty when not set.",
+            example="成果指標", enum_ja=kinds_ja, enum_en=kinds_en),
+        Column(
+            "direction", "指標の向き", "direction", "string", False,
+            "値が高いほど良いか低いほど良いか。日本語版は「高いほど良い」「低いほど良い」、英語版は "
+            "higher, lower。空欄は高いほど良いとして達成率を計算します。",
+            "Whether a higher or a lower value is better: 高いほど良い/低いほど良い in the Japanese "
+            "variant, higher/lower in the English variant. Empty is computed as higher is better.",
+            example="高いほど良い", enum_ja=directions_ja, enum_en=directions_en),
+        Column(
+            "target_fiscal_year", "目標年度", "target_fiscal_year", "integer", False,
+            "指標の最終的な目標の年度（西暦の開始年）。未設定の場合は空欄。",
+            "The fiscal year of the indicator's final target; empty when not set.",
+            example=str(last), minimum=first, maximum=last),
         fiscal_year,
         fiscal_year_label,
         Column(
@@ -337,6 +379,31 @@ def _build(plan: Plan) -> dict[str, Table]:
             "actual", "実績値", "actual", "number", False,
             "その年度の実績値。未把握の場合は空欄。", "Actual value for that fiscal year; empty when "
             "not known.", example="142"),
+        Column(
+            "actual_as_of", "実績の時点", "actual_as_of", "string", False,
+            "実績値を把握した日（年-月-日）。", "The date the actual value was measured "
+            "(year-month-day).", example="2024-03-31", pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        Column(
+            "actual_source", "実績の出典", "actual_source", "string", False,
+            "実績値の出典（調査名など）。", "Where the actual value comes from (e.g. a survey).",
+            example="区民意識調査"),
+        Column(
+            "achievement_percent", "達成率", "achievement_percent", "number", False,
+            "目標値と実績値から計算した達成率（%、小数1桁）。基準値があれば"
+            "（実績値－基準値）÷（目標値－基準値）、なければ実績値÷目標値（低いほど良い指標は"
+            "目標値÷実績値）。目標値か実績値がない年度は空欄。",
+            "The achievement computed from the target and the actual value, in percent to one "
+            "decimal: (actual - baseline) / (target - baseline) with a baseline, else actual / "
+            "target (target / actual where lower is better); empty without a target or an "
+            "actual.", example="95.0"),
+        Column(
+            "judgement", "自動判定", "judgement", "string", False,
+            "達成率による自動判定: A（100%以上）、B（80%以上）、C（80%未満）。区の進捗評価"
+            "（年度別進捗の「進捗評価」）とは別の、機械的な目安です。",
+            "The judgement computed from the achievement: A (at least 100%), B (at least 80%), "
+            "C (below 80%). A mechanical guide beside the ward's own rating (the progress "
+            "table's rating), not a replacement for it.",
+            example="B", enum_ja=judgements, enum_en=judgements),
     )
 
 

@@ -21,13 +21,17 @@ def _number(value: Any) -> Optional[decimal.Decimal]:
     return decimal.Decimal(str(value).strip())
 
 
-def _status(code: Any, lang: str) -> Optional[str]:
-    """The Japanese label (ja variant) or the code (en variant) of a status."""
+def _coded(choices: dict[str, tuple[str, str]], code: Any, lang: str) -> Optional[str]:
+    """The Japanese label (ja variant) or the code (en variant) of a code of ``choices``."""
     if code in (None, ""):
         return None
     if lang == "ja":
-        return labels.label(labels.STATUSES, code, "ja") or str(code)
+        return labels.label(choices, code, "ja") or str(code)
     return str(code)
+
+
+def _status(code: Any, lang: str) -> Optional[str]:
+    return _coded(labels.STATUSES, code, lang)
 
 
 def _common(pkg: dict[str, Any], lang: str, plan: Plan) -> dict[str, Any]:
@@ -101,8 +105,9 @@ def progress_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                 "fiscal_year_label": labels.fiscal_year_label(fy, lang),
                 "status": _status(entry.get("status"), lang),
                 "rating": entry.get("rating") or None,
-                "summary_ja": entry.get("summary_ja") or None,
-                "summary_en": entry.get("summary_en") or None,
+                **{f: entry.get(f) or None for f in progress.NARRATIVE_TEXT_FIELDS},
+                progress.EVIDENCE_FIELD:
+                    progress.evidence_text(entry.get(progress.EVIDENCE_FIELD)) or None,
                 "sample": entry["sample"],
             }
 
@@ -116,7 +121,8 @@ def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                 start=1):
             ind_id = identifiers.indicator_id(plan.id_stem, common["initiative_no"],
                                               position)
-            for fy, target, actual in years:
+            for year in years:
+                fy = year.fiscal_year
                 yield {
                     "lg_code": common["lg_code"],
                     "id": f"{ind_id}-{fy}",
@@ -132,10 +138,18 @@ def indicator_rows(initiatives: Iterable[dict[str, Any]], lang: str, plan: Plan
                     "baseline_fiscal_year": (str(indicator["baseline_fiscal_year"])
                                              if indicator.get("baseline_fiscal_year")
                                              not in (None, "") else None),
+                    "kind": _coded(labels.INDICATOR_KINDS, indicator.get("kind"), lang),
+                    "direction": _coded(labels.INDICATOR_DIRECTIONS, indicator.get("direction"),
+                                        lang),
+                    "target_fiscal_year": optional_int(indicator.get("target_fiscal_year")),
                     "fiscal_year": fy,
                     "fiscal_year_label": labels.fiscal_year_label(fy, lang),
-                    "target": _number(target),
-                    "actual": _number(actual),
+                    "target": _number(year.target),
+                    "actual": _number(year.actual),
+                    "actual_as_of": year.as_of or None,
+                    "actual_source": year.source or None,
+                    "achievement_percent": year.achievement.percent,
+                    "judgement": year.achievement.judgement,
                 }
 
 
